@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nf_sip_alg: a SIP application layer gateway for netfilter.
+ *
+ * This file only wires the parts together; each part lives in its own file.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+
+#include "sip_alg.h"
+
+static int __init sip_alg_init(void)
+{
+	int ret;
+
+	ret = sip_alg_helper_init();
+	if (ret)
+		return ret;
+
+	pr_info("SIP ALG loaded, helper \"%s\"\n", SIP_ALG_HELPER_NAME);
+	return 0;
+}
+
+static void __exit sip_alg_exit(void)
+{
+	sip_alg_helper_exit();
+}
+
+module_init(sip_alg_init);
+module_exit(sip_alg_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("SIP application layer gateway (conntrack helper and NAT)");
+MODULE_ALIAS("nfct-helper-" SIP_ALG_HELPER_NAME);
