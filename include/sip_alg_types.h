@@ -8,6 +8,8 @@
 #define _SIP_ALG_TYPES_H
 
 #ifdef __KERNEL__
+#include <linux/kernel.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/string.h>
 #else
@@ -22,6 +24,10 @@ typedef uint64_t u64;
 typedef int8_t s8;
 typedef int16_t s16;
 typedef int32_t s32;
+#include <strings.h>
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 #endif
 
 /* A SIP message is at most one UDP datagram or one framed TCP message. */

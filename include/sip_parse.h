@@ -154,6 +154,12 @@ struct sip_alg_addr {
 	struct sip_alg_hostport hp;
 };
 
+/* sip_alg_msg.present: which mandatory headers were seen */
+#define SIP_ALG_HAVE_VIA	0x01
+#define SIP_ALG_HAVE_FROM	0x02
+#define SIP_ALG_HAVE_TO		0x04
+#define SIP_ALG_HAVE_MANDATORY	0x07
+
 struct sip_alg_msg {
 	u8 kind;			/* enum sip_alg_kind */
 	u8 method;			/* request method, enum sip_alg_method */
@@ -175,6 +181,8 @@ struct sip_alg_msg {
 	struct sip_alg_span content_type;	/* media type of the body as written */
 	struct sip_alg_span body;	/* whole body (may be empty) */
 	struct sip_alg_span sdp;	/* the application/sdp part within body, len 0 if none */
+	struct sip_alg_span boundary;	/* multipart boundary parameter, without quotes */
+	u8 present;			/* SIP_ALG_HAVE_* */
 	u16 hdr_end;			/* offset of the first body byte (after the empty line) */
 	u32 msg_len;			/* bytes this message occupies in the buffer */
 	u16 n_headers;
@@ -182,6 +190,20 @@ struct sip_alg_msg {
 	struct sip_alg_header headers[SIP_ALG_MAX_HEADERS];
 	struct sip_alg_addr addrs[SIP_ALG_MAX_ADDRS];
 };
+
+/*
+ * Character classes of sip_alg_ctab[], shared by the SIP and SDP parsers:
+ * one table lookup per byte on the hot loops.
+ */
+#define SIP_C_TOKEN		0x01	/* RFC 3261 token */
+#define SIP_C_HOST		0x02	/* host name: alphanumeric - . _ */
+#define SIP_C_DIGIT		0x04
+#define SIP_C_HEX		0x08
+#define SIP_C_WS		0x10	/* SP HT */
+#define SIP_C_LWS		0x20	/* SP HT CR LF */
+#define SIP_C_PVAL		0x40	/* parameter value: token and : [ ] / & $ @ */
+#define SIP_C_SCHEME	0x80	/* URI scheme: alphanumeric + - . */
+extern const u8 sip_alg_ctab[256];
 
 /*
  * Parse one SIP message at buf[0..len). @stream: the bytes come from a TCP

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One-pass SDP parser (RFC 8866) for what a NAT ALG needs: the origin and
+ * connection addresses, the media ports, RTCP (RFC 3605), direction, rtcp-mux
+ * and ICE candidates. Each line is found with memchr() and tokenized once;
+ * offsets are into the whole SIP message so edits can be planned directly.
+ * Built in the kernel and in userspace: no allocation, no recursion.
+ */
+#include "sdp_parse.h"
+
+struct sdp_pctx {
+	const char *b;
+	struct sdp_alg_session *s;
+	int cur;			/* current m= index, -1 at session level */
+	u8 entry[4];			/* per SDP field, in field order */
+};
+
+/* Next SP-separated token of b[*pp..end); false when the line has no more. */
+static bool next_tok(const char *b, u32 *pp, u32 end, u32 *ts, u32 *te)
+{
+	u32 p = *pp;
+
+	while (p < end && sip_alg_ctab[(u8)b[p]] & SIP_C_WS)
+		p++;
+	if (p >= end)
+		return false;
+	*ts = p;
+	while (p < end && !(sip_alg_ctab[(u8)b[p]] & SIP_C_WS))
+		p++;
+	*te = p;
+	*pp = p;
+	return true;
+}
+
+static bool tok_is(const char *b, u32 ts, u32 te, const char *lit, u32 n)
+{
+	return te - ts == n && !memcmp(b + ts, lit, n);
+}
+
+static bool parse_u16(const char *b, u32 s, u32 e, u32 *v)
+{
+	u32 x = 0, p;
+
+	if (s >= e || e - s > 5)
+		return false;
+	for (p = s; p < e; p++) {
+		if (!(sip_alg_ctab[(u8)b[p]] & SIP_C_DIGIT))
+			return false;
+		x = x * 10 + (u32)(b[p] - '0');
+	}
+	if (x > 65535)
+		return false;
+	*v = x;
+	return true;
+}
+
+static struct sip_alg_addr *sdp_new_addr(struct sdp_pctx *c, u8 field)
+{
+	struct sdp_alg_session *s = c->s;
+	struct sip_alg_addr *a;
+
+	if (s->n_addrs >= SDP_ALG_MAX_ADDRS)
+		return NULL;
+	a = &s->addrs[s->n_addrs++];
+	a->field = field;
+	a->role = SIP_ALG_R_HOST;
+	a->scheme = SIP_ALG_S_NONE;
+	a->transport = SIP_ALG_T_NONE;
+	a->entry = c->entry[field - SIP_ALG_F_SDP_ORIGIN];
+	if (c->entry[field - SIP_ALG_F_SDP_ORIGIN] < 0xff)
+		c->entry[field - SIP_ALG_F_SDP_ORIGIN]++;
+	a->media = c->cur < 0 ? 0xff : (u8)c->cur;
+	a->hdr = 0xffff;
+	a->expires = -1;
+	a->hp.host.off = 0;
+	a->hp.host.len = 0;
+	a->hp.port.off = 0;
+	a->hp.port.len = 0;
+	a->hp.port_val = 0;
+	a->hp.family = 0;
+	return a;
+}
+
+/*
+ * "IN IP4|IP6 address" from the tokens at b[*pp..end). @slash: the address
+ * may carry "/ttl/count" (c= lines). Returns the new occurrence index, -1
+ * when the line names another network type (left alone), or -err.
+ */
+static int parse_net_addr(struct sdp_pctx *c, u32 *pp, u32 end, u8 field, bool slash)
+{
+	const char *b = c->b;
+	struct sip_alg_addr *a;
+	u32 ts, te, as, ae, p;
+	u8 want, fam;
+
+	if (!next_tok(b, pp, end, &ts, &te))
+		return -SIP_ALG_E_SDP;
+	if (!tok_is(b, ts, te, "IN", 2))
+		return -1;
+	if (!next_tok(b, pp, end, &ts, &te))
+		return -SIP_ALG_E_SDP;
+	if (tok_is(b, ts, te, "IP4", 3))
+		want = 4;
+	else if (tok_is(b, ts, te, "IP6", 3))
+		want = 6;
+	else
+		return -1;
+	if (!next_tok(b, pp, end, &as, &ae))
+		return -SIP_ALG_E_SDP;
+	if (slash) {
+		for (p = as; p < ae && b[p] != '/'; p++)
+			;
+		ae = p;
+	}
+	if (ae == as)
+		return -SIP_ALG_E_SDP;
+	a = sdp_new_addr(c, field);
+	if (!a)
+		return -SIP_ALG_E_TOO_MANY_ADDRS;
+	a->hp.host.off = (u16)as;
+	a->hp.host.len = (u16)(ae - as);
+	if (sip_alg_parse_ip(b + as, ae - as, &fam, a->hp.addr)) {
+		if (fam != want)
+			return -SIP_ALG_E_SDP;
+		a->hp.family = fam;
+	} else {
+		/* a fully qualified domain name is allowed; nothing to map */
+		for (p = as; p < ae; p++)
+			if (!(sip_alg_ctab[(u8)b[p]] & SIP_C_HOST))
+				return -SIP_ALG_E_SDP;
+	}
+	return c->s->n_addrs - 1;
+}
+
+static int parse_media(struct sdp_pctx *c, u32 p, u32 le, u16 max_media)
+{
+	struct sdp_alg_session *s = c->s;
+	const char *b = c->b;
+	struct sdp_alg_media *md;
+	struct sip_alg_addr *a;
+	u32 ts, te, ps, pe, v, cnt = 1;
+
+	if (s->n_media >= max_media)
+		return SIP_ALG_E_SDP_TOO_MANY_MEDIA;
+	md = &s->media[s->n_media];
+	md->line.off = (u16)(p - 2);
+	md->line.len = (u16)(le - p + 2);
+	if (!next_tok(b, &p, le, &ts, &te))
+		return SIP_ALG_E_SDP;
+	md->type.off = (u16)ts;
+	md->type.len = (u16)(te - ts);
+	if (!next_tok(b, &p, le, &ps, &pe))
+		return SIP_ALG_E_SDP;
+	for (te = ps; te < pe && b[te] != '/'; te++)
+		;
+	if (!parse_u16(b, ps, te, &v))
+		return SIP_ALG_E_SDP;
+	if (te < pe && (!parse_u16(b, te + 1, pe, &cnt) || !cnt))
+		return SIP_ALG_E_SDP;
+	pe = te;
+	if (!next_tok(b, &p, le, &ts, &te))
+		return SIP_ALG_E_SDP;
+	md->proto.off = (u16)ts;
+	md->proto.len = (u16)(te - ts);
+	md->port = (u16)v;
+	md->port_count = (u16)cnt;
+	md->conn = -1;
+	md->rtcp = -1;
+	md->direction = s->direction;
+	md->rtcp_mux = 0;
+	md->n_candidates = 0;
+	c->cur = s->n_media++;
+	a = sdp_new_addr(c, SIP_ALG_F_SDP_MEDIA);
+	if (!a)
+		return SIP_ALG_E_TOO_MANY_ADDRS;
+	a->hp.port.off = (u16)ps;
+	a->hp.port.len = (u16)(pe - ps);
+	a->hp.port_val = (u16)v;
+	md->port_addr = (s16)(s->n_addrs - 1);
+	return SIP_ALG_OK;
+}
+
+/* a=rtcp:port [nettype addrtype address] (RFC 3605) */
+static int parse_rtcp(struct sdp_pctx *c, u32 p, u32 le)
+{
+	struct sdp_alg_session *s = c->s;
+	const char *b = c->b;
+	struct sip_alg_addr *a;
+	u32 ts, te, v;
+	int idx;
+
+	if (!next_tok(b, &p, le, &ts, &te) || !parse_u16(b, ts, te, &v))
+		return SIP_ALG_E_SDP;
+	if (p < le) {
+		idx = parse_net_addr(c, &p, le, SIP_ALG_F_SDP_RTCP, false);
+		if (idx < -1)
+			return -idx;
+		if (idx < 0) {
+			/* another network type: only the port is ours */
+			a = sdp_new_addr(c, SIP_ALG_F_SDP_RTCP);
+			if (!a)
+				return SIP_ALG_E_TOO_MANY_ADDRS;
+			idx = s->n_addrs - 1;
+		}
+	} else {
+		a = sdp_new_addr(c, SIP_ALG_F_SDP_RTCP);
+		if (!a)
+			return SIP_ALG_E_TOO_MANY_ADDRS;
+		idx = s->n_addrs - 1;
+	}
+	a = &s->addrs[idx];
+	a->hp.port.off = (u16)ts;
+	a->hp.port.len = (u16)(te - ts);
+	a->hp.port_val = (u16)v;
+	if (c->cur >= 0 && s->media[c->cur].rtcp < 0)
+		s->media[c->cur].rtcp = (s16)idx;
+	return SIP_ALG_OK;
+}
+
+static int parse_attr(struct sdp_pctx *c, u32 p, u32 le)
+{
+	struct sdp_alg_session *s = c->s;
+	struct sdp_alg_media *md = c->cur >= 0 ? &s->media[c->cur] : NULL;
+	const char *b = c->b;
+	u32 ns = p, nl;
+	int dir = -1;
+
+	while (p < le && b[p] != ':')
+		p++;
+	nl = p - ns;
+	switch (nl) {
+	case 4:
+		if (p < le && !memcmp(b + ns, "rtcp", 4))
+			return parse_rtcp(c, p + 1, le);
+		break;
+	case 8:
+		if (!memcmp(b + ns, "sendrecv", 8))
+			dir = SDP_ALG_SENDRECV;
+		else if (!memcmp(b + ns, "sendonly", 8))
+			dir = SDP_ALG_SENDONLY;
+		else if (!memcmp(b + ns, "recvonly", 8))
+			dir = SDP_ALG_RECVONLY;
+		else if (!memcmp(b + ns, "inactive", 8))
+			dir = SDP_ALG_INACTIVE;
+		else if (md && !memcmp(b + ns, "rtcp-mux", 8))
+			md->rtcp_mux = 1;
+		break;
+	case 9:
+		if (md && !memcmp(b + ns, "candidate", 9) && md->n_candidates < 255)
+			md->n_candidates++;
+		break;
+	}
+	if (dir >= 0) {
+		if (md)
+			md->direction = (u8)dir;
+		else
+			s->direction = (u8)dir;
+	}
+	return SIP_ALG_OK;
+}
+
+int sdp_alg_parse(const char *buf, struct sip_alg_span sdp, u16 max_media,
+		  struct sdp_alg_session *s)
+{
+	u32 p = sdp.off, end = (u32)sdp.off + sdp.len, nl, le, next;
+	struct sdp_pctx c;
+	const char *e;
+	int idx, err;
+
+	s->origin = -1;
+	s->conn = -1;
+	s->direction = SDP_ALG_SENDRECV;
+	s->n_media = 0;
+	s->n_addrs = 0;
+	s->n_lines = 0;
+	c.b = buf;
+	c.s = s;
+	c.cur = -1;
+	memset(c.entry, 0, sizeof(c.entry));
+	if (!max_media || max_media > SDP_ALG_MAX_MEDIA)
+		max_media = max_media ? SDP_ALG_MAX_MEDIA : SDP_ALG_DEFAULT_MAX_MEDIA;
+
+	while (p < end) {
+		e = memchr(buf + p, '\n', end - p);
+		nl = e ? (u32)(e - buf) : end;
+		next = e ? nl + 1 : end;
+		le = (nl > p && buf[nl - 1] == '\r') ? nl - 1 : nl;
+		if (le == p) {
+			/* a stray empty line, typically at the end: tolerated */
+			p = next;
+			continue;
+		}
+		if (le - p < 2 || buf[p + 1] != '=' || buf[p] < 'a' || buf[p] > 'z')
+			return SIP_ALG_E_SDP;
+		if (!s->n_lines && buf[p] != 'v')
+			return SIP_ALG_E_SDP;
+		if (s->n_lines >= SDP_ALG_MAX_LINES)
+			return SIP_ALG_E_SDP;
+		s->lines[s->n_lines].type = (u8)buf[p];
+		s->lines[s->n_lines].span.off = (u16)p;
+		s->lines[s->n_lines].span.len = (u16)(next - p);
+		s->n_lines++;
+		switch (buf[p]) {
+		case 'o':
+			/* username sess-id sess-version nettype addrtype address */
+			p += 2;
+			for (idx = 0; idx < 3; idx++)
+				if (!next_tok(buf, &p, le, &nl, &next))
+					return SIP_ALG_E_SDP;
+			next = e ? (u32)(e - buf) + 1 : end;
+			idx = parse_net_addr(&c, &p, le, SIP_ALG_F_SDP_ORIGIN, false);
+			if (idx < -1)
+				return -idx;
+			if (idx >= 0 && s->origin < 0)
+				s->origin = (s16)idx;
+			break;
+		case 'c':
+			p += 2;
+			idx = parse_net_addr(&c, &p, le, SIP_ALG_F_SDP_CONN, true);
+			if (idx < -1)
+				return -idx;
+			if (idx >= 0) {
+				if (c.cur < 0 && s->conn < 0)
+					s->conn = (s16)idx;
+				else if (c.cur >= 0 && s->media[c.cur].conn < 0)
+					s->media[c.cur].conn = (s16)idx;
+			}
+			break;
+		case 'm':
+			err = parse_media(&c, p + 2, le, max_media);
+			if (err)
+				return err;
+			break;
+		case 'a':
+			err = parse_attr(&c, p + 2, le);
+			if (err)
+				return err;
+			break;
+		}
+		p = next;
+	}
+	if (!s->n_lines)
+		return SIP_ALG_E_SDP;
+	return SIP_ALG_OK;
+}
+
+const struct sip_alg_addr *sdp_alg_media_conn(const struct sdp_alg_session *s, u16 media)
+{
+	s16 idx;
+
+	if (media >= s->n_media)
+		return NULL;
+	idx = s->media[media].conn >= 0 ? s->media[media].conn : s->conn;
+	return idx >= 0 ? &s->addrs[idx] : NULL;
+}

@@ -1,0 +1,1338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One-pass SIP message tokenizer.
+ *
+ * The message is walked once, line by line: memchr() finds each line end,
+ * the header name is classified, and only the headers the ALG needs (Via,
+ * From, To, Contact, Route, Record-Route, Call-ID, CSeq, Content-*, Expires)
+ * have their value tokenized, in the same pass. The result is offsets into
+ * the caller's buffer. The code runs in the kernel on every SIP packet and
+ * in userspace for the tests and fuzzers, so it uses no allocation, no
+ * recursion and no mutable global state, and it never reads at or past the
+ * end of the buffer it was given.
+ */
+#include "sip_parse.h"
+
+/*
+ * Character classes, one table lookup per byte: SIP_C_TOKEN (RFC 3261 token),
+ * SIP_C_HOST (host name), SIP_C_DIGIT, SIP_C_HEX, SIP_C_WS (SP HT), SIP_C_LWS (SP HT CR LF; the
+ * value of a folded header keeps its line breaks), SIP_C_PVAL (parameter value:
+ * token plus ":[]/&$@"), SIP_C_SCHEME (URI scheme).
+ */
+const u8 sip_alg_ctab[256] = {
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x30, 0x20, 0x00, 0x00, 0x20, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x30, 0x41, 0x00, 0x00, 0x40, 0x41, 0x40, 0x41,
+	0x00, 0x00, 0x41, 0xc1, 0x00, 0xc3, 0xc3, 0x40,
+	0xcf, 0xcf, 0xcf, 0xcf, 0xcf, 0xcf, 0xcf, 0xcf,
+	0xcf, 0xcf, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x40, 0xcb, 0xcb, 0xcb, 0xcb, 0xcb, 0xcb, 0xc3,
+	0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3,
+	0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3,
+	0xc3, 0xc3, 0xc3, 0x40, 0x00, 0x40, 0x00, 0x43,
+	0x41, 0xcb, 0xcb, 0xcb, 0xcb, 0xcb, 0xcb, 0xc3,
+	0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3,
+	0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3,
+	0xc3, 0xc3, 0xc3, 0x00, 0x00, 0x00, 0x41, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+#define SIP_DEFAULT_PORT	5060
+#define SIPS_DEFAULT_PORT	5061
+
+/* Parser state that is not part of the result; lives on the stack. */
+struct sip_pctx {
+	const char *b;
+	struct sip_alg_msg *m;
+	u16 hdr;			/* index of the header being parsed */
+	u8 got_branch;
+	u8 got_from_tag;
+	u8 got_to_tag;
+	u8 entry[SIP_ALG_F_NR];		/* next entry number per field */
+};
+
+static inline bool cls(char c, u8 mask)
+{
+	return sip_alg_ctab[(u8)c] & mask;
+}
+
+static inline char lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+static u32 skip_lws(const char *b, u32 p, u32 end)
+{
+	while (p < end && cls(b[p], SIP_C_LWS))
+		p++;
+	return p;
+}
+
+static inline bool span_is(const char *b, u32 off, u32 len, const char *lit, u32 lit_len)
+{
+	return len == lit_len && !strncasecmp(b + off, lit, lit_len);
+}
+
+static inline struct sip_alg_span mkspan(u32 off, u32 len)
+{
+	struct sip_alg_span s = { .off = (u16)off, .len = (u16)len };
+
+	return s;
+}
+
+static bool parse_ip4(const char *s, u32 len, u8 *addr)
+{
+	u32 i = 0, part = 0, v, nd;
+
+	while (part < 4) {
+		v = 0;
+		nd = 0;
+		while (i < len && s[i] >= '0' && s[i] <= '9' && nd < 4) {
+			v = v * 10 + (s[i] - '0');
+			i++;
+			nd++;
+		}
+		if (!nd || nd > 3 || v > 255)
+			return false;
+		addr[part++] = (u8)v;
+		if (part == 4)
+			break;
+		if (i >= len || s[i] != '.')
+			return false;
+		i++;
+	}
+	return i == len;
+}
+
+static inline int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = lower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static bool parse_ip6(const char *s, u32 len, u8 *addr)
+{
+	u16 w[8];
+	int n = 0, dc = -1, i, k;
+	u32 p = 0, start, nd, v;
+
+	if (len < 2)
+		return false;
+	if (s[0] == ':') {
+		if (s[1] != ':')
+			return false;
+		dc = 0;
+		p = 2;
+	}
+	while (p < len) {
+		if (n == 8)
+			return false;
+		start = p;
+		v = 0;
+		nd = 0;
+		while (p < len && nd < 5 && hexval(s[p]) >= 0) {
+			v = (v << 4) | (u32)hexval(s[p]);
+			p++;
+			nd++;
+		}
+		if (p < len && s[p] == '.') {
+			/* embedded IPv4 in the last 32 bits */
+			if (n > 6 || !parse_ip4(s + start, len - start, addr))
+				return false;
+			w[n++] = (u16)((addr[0] << 8) | addr[1]);
+			w[n++] = (u16)((addr[2] << 8) | addr[3]);
+			p = len;
+			break;
+		}
+		if (!nd || nd > 4)
+			return false;
+		w[n++] = (u16)v;
+		if (p == len)
+			break;
+		if (s[p] != ':')
+			return false;
+		p++;
+		if (p < len && s[p] == ':') {
+			if (dc >= 0)
+				return false;
+			dc = n;
+			p++;
+		} else if (p == len) {
+			return false;
+		}
+	}
+	if (dc < 0 && n != 8)
+		return false;
+	if (dc >= 0 && n > 7)
+		return false;
+	memset(addr, 0, 16);
+	if (dc < 0)
+		dc = n;
+	for (i = 0; i < dc; i++) {
+		addr[2 * i] = w[i] >> 8;
+		addr[2 * i + 1] = w[i] & 0xff;
+	}
+	/* the groups after "::" go to the end of the address */
+	for (i = dc, k = 8 - (n - dc); i < n; i++, k++) {
+		addr[2 * k] = w[i] >> 8;
+		addr[2 * k + 1] = w[i] & 0xff;
+	}
+	return true;
+}
+
+bool sip_alg_parse_ip(const char *s, u32 len, u8 *family, u8 addr[16])
+{
+	if (!len || len > 45)
+		return false;
+	if (memchr(s, ':', len)) {
+		if (!parse_ip6(s, len, addr))
+			return false;
+		*family = 6;
+		return true;
+	}
+	if (!parse_ip4(s, len, addr))
+		return false;
+	memset(addr + 4, 0, 12);
+	*family = 4;
+	return true;
+}
+
+static u32 fmt_dec(u32 v, char *out)
+{
+	char tmp[10];
+	u32 n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static u32 fmt_ip4(const u8 *a, char *out)
+{
+	u32 n = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		if (i)
+			out[n++] = '.';
+		n += fmt_dec(a[i], out + n);
+	}
+	return n;
+}
+
+u32 sip_alg_format_ip(u8 family, const u8 addr[16], char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	int best = -1, best_len = 1, run = 0, i;
+	u32 n = 0;
+	u16 w;
+
+	if (family == 4)
+		return fmt_ip4(addr, out);
+	/* RFC 5952: longest run of two or more zero groups becomes "::" */
+	for (i = 0; i < 8; i++) {
+		if (!addr[2 * i] && !addr[2 * i + 1]) {
+			run++;
+			if (run > best_len) {
+				best_len = run;
+				best = i - run + 1;
+			}
+		} else {
+			run = 0;
+		}
+	}
+	/* RFC 5952 section 5: IPv4-mapped addresses keep the dotted tail */
+	if (best == 0 && best_len == 5 && addr[10] == 0xff && addr[11] == 0xff) {
+		memcpy(out, "::ffff:", 7);
+		return 7 + fmt_ip4(addr + 12, out + 7);
+	}
+	for (i = 0; i < 8; i++) {
+		if (i == best) {
+			out[n++] = ':';
+			out[n++] = ':';
+			i += best_len - 1;
+			continue;
+		}
+		if (i && i != best + best_len)
+			out[n++] = ':';
+		w = (u16)((addr[2 * i] << 8) | addr[2 * i + 1]);
+		if (w >= 0x1000)
+			out[n++] = hex[w >> 12];
+		if (w >= 0x100)
+			out[n++] = hex[(w >> 8) & 0xf];
+		if (w >= 0x10)
+			out[n++] = hex[(w >> 4) & 0xf];
+		out[n++] = hex[w & 0xf];
+	}
+	return n;
+}
+
+const char *sip_alg_strerror(int err)
+{
+	static const char * const names[SIP_ALG_E_NR] = {
+		[SIP_ALG_OK] = "ok",
+		[SIP_ALG_E_INCOMPLETE] = "incomplete message",
+		[SIP_ALG_E_TOO_BIG] = "message too big",
+		[SIP_ALG_E_START_LINE] = "bad start line",
+		[SIP_ALG_E_VERSION] = "not SIP/2.0",
+		[SIP_ALG_E_STATUS] = "bad status code",
+		[SIP_ALG_E_HEADER] = "bad header line",
+		[SIP_ALG_E_TOO_MANY_HEADERS] = "too many headers",
+		[SIP_ALG_E_TOO_MANY_ADDRS] = "too many addresses",
+		[SIP_ALG_E_URI] = "bad URI",
+		[SIP_ALG_E_HOST] = "bad host",
+		[SIP_ALG_E_PORT] = "bad port",
+		[SIP_ALG_E_VIA] = "bad Via",
+		[SIP_ALG_E_CONTENT_LENGTH] = "bad Content-Length",
+		[SIP_ALG_E_BODY_LENGTH] = "body shorter than Content-Length",
+		[SIP_ALG_E_MISSING_HEADER] = "mandatory header missing",
+		[SIP_ALG_E_CSEQ] = "bad CSeq",
+		[SIP_ALG_E_MULTIPART] = "bad multipart body",
+		[SIP_ALG_E_SDP] = "bad SDP",
+		[SIP_ALG_E_SDP_TOO_MANY_MEDIA] = "too many SDP media",
+	};
+
+	if (err < 0 || err >= SIP_ALG_E_NR || !names[err])
+		return "unknown error";
+	return names[err];
+}
+
+struct sip_name {
+	u8 len;
+	u8 id;
+	const char *name;
+};
+
+static const struct sip_name sip_methods[] = {
+	{ 6, SIP_ALG_M_INVITE, "INVITE" },
+	{ 3, SIP_ALG_M_ACK, "ACK" },
+	{ 3, SIP_ALG_M_BYE, "BYE" },
+	{ 6, SIP_ALG_M_CANCEL, "CANCEL" },
+	{ 8, SIP_ALG_M_REGISTER, "REGISTER" },
+	{ 7, SIP_ALG_M_OPTIONS, "OPTIONS" },
+	{ 5, SIP_ALG_M_PRACK, "PRACK" },
+	{ 6, SIP_ALG_M_UPDATE, "UPDATE" },
+	{ 9, SIP_ALG_M_SUBSCRIBE, "SUBSCRIBE" },
+	{ 6, SIP_ALG_M_NOTIFY, "NOTIFY" },
+	{ 5, SIP_ALG_M_REFER, "REFER" },
+	{ 7, SIP_ALG_M_MESSAGE, "MESSAGE" },
+	{ 4, SIP_ALG_M_INFO, "INFO" },
+	{ 7, SIP_ALG_M_PUBLISH, "PUBLISH" },
+};
+
+/* Method names are case-sensitive (RFC 3261 7.1). */
+static u8 method_id(const char *s, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(sip_methods); i++)
+		if (sip_methods[i].len == len && sip_methods[i].name[0] == s[0] &&
+		    !memcmp(sip_methods[i].name, s, len))
+			return sip_methods[i].id;
+	return SIP_ALG_M_OTHER;
+}
+
+static const struct sip_name sip_hdrs[] = {
+	{ 3, SIP_ALG_H_VIA, "via" },
+	{ 4, SIP_ALG_H_FROM, "from" },
+	{ 2, SIP_ALG_H_TO, "to" },
+	{ 7, SIP_ALG_H_CALL_ID, "call-id" },
+	{ 4, SIP_ALG_H_CSEQ, "cseq" },
+	{ 7, SIP_ALG_H_CONTACT, "contact" },
+	{ 5, SIP_ALG_H_ROUTE, "route" },
+	{ 12, SIP_ALG_H_RECORD_ROUTE, "record-route" },
+	{ 14, SIP_ALG_H_CONTENT_LENGTH, "content-length" },
+	{ 12, SIP_ALG_H_CONTENT_TYPE, "content-type" },
+	{ 7, SIP_ALG_H_EXPIRES, "expires" },
+	{ 9, SIP_ALG_H_SUPPORTED, "supported" },
+	{ 7, SIP_ALG_H_SUBJECT, "subject" },
+	{ 5, SIP_ALG_H_EVENT, "event" },
+	{ 16, SIP_ALG_H_CONTENT_ENCODING, "content-encoding" },
+	{ 8, SIP_ALG_H_REFER_TO, "refer-to" },
+	{ 12, SIP_ALG_H_ALLOW_EVENTS, "allow-events" },
+	{ 11, SIP_ALG_H_REFERRED_BY, "referred-by" },
+	{ 15, SIP_ALG_H_SESSION_EXPIRES, "session-expires" },
+};
+
+/* RFC 3261 7.3.3, RFC 3265, RFC 3515, RFC 3892, RFC 4028 */
+static const u8 sip_compact[26] = {
+	['b' - 'a'] = SIP_ALG_H_REFERRED_BY,
+	['c' - 'a'] = SIP_ALG_H_CONTENT_TYPE,
+	['e' - 'a'] = SIP_ALG_H_CONTENT_ENCODING,
+	['f' - 'a'] = SIP_ALG_H_FROM,
+	['i' - 'a'] = SIP_ALG_H_CALL_ID,
+	['k' - 'a'] = SIP_ALG_H_SUPPORTED,
+	['l' - 'a'] = SIP_ALG_H_CONTENT_LENGTH,
+	['m' - 'a'] = SIP_ALG_H_CONTACT,
+	['o' - 'a'] = SIP_ALG_H_EVENT,
+	['r' - 'a'] = SIP_ALG_H_REFER_TO,
+	['s' - 'a'] = SIP_ALG_H_SUBJECT,
+	['t' - 'a'] = SIP_ALG_H_TO,
+	['u' - 'a'] = SIP_ALG_H_ALLOW_EVENTS,
+	['v' - 'a'] = SIP_ALG_H_VIA,
+	['x' - 'a'] = SIP_ALG_H_SESSION_EXPIRES,
+};
+
+static u8 header_id(const char *s, u32 len, u8 *compact)
+{
+	char c0 = lower(s[0]);
+	u32 i;
+
+	*compact = 0;
+	if (len == 1) {
+		if (c0 >= 'a' && c0 <= 'z' && sip_compact[c0 - 'a']) {
+			*compact = 1;
+			return sip_compact[c0 - 'a'];
+		}
+		return SIP_ALG_H_OTHER;
+	}
+	for (i = 0; i < ARRAY_SIZE(sip_hdrs); i++)
+		if (sip_hdrs[i].len == len && sip_hdrs[i].name[0] == c0 &&
+		    !strncasecmp(sip_hdrs[i].name, s, len))
+			return sip_hdrs[i].id;
+	return SIP_ALG_H_OTHER;
+}
+
+/* Decimal digits at b[*pp..end) into *val; at most @max_digits digits. */
+static bool parse_num(const char *b, u32 *pp, u32 end, u32 max_digits, u32 *val)
+{
+	u32 p = *pp, v = 0;
+
+	while (p < end && cls(b[p], SIP_C_DIGIT)) {
+		if (p - *pp >= max_digits)
+			return false;
+		v = v * 10 + (u32)(b[p] - '0');
+		p++;
+	}
+	if (p == *pp)
+		return false;
+	*pp = p;
+	*val = v;
+	return true;
+}
+
+static struct sip_alg_addr *new_addr(struct sip_pctx *c, u8 field, u8 role, u8 scheme)
+{
+	struct sip_alg_msg *m = c->m;
+	struct sip_alg_addr *a;
+
+	if (m->n_addrs >= SIP_ALG_MAX_ADDRS)
+		return NULL;
+	a = &m->addrs[m->n_addrs++];
+	a->field = field;
+	a->role = role;
+	a->scheme = scheme;
+	a->transport = SIP_ALG_T_NONE;
+	a->entry = c->entry[field];
+	a->media = 0xff;
+	a->hdr = c->hdr;
+	a->expires = -1;
+	a->hp.port = mkspan(0, 0);
+	a->hp.port_val = 0;
+	return a;
+}
+
+/*
+ * A host literal at b[p..hend): "[v6]", dotted IPv4 or a host name. A name
+ * made of digits and dots only must be a valid IPv4 address.
+ */
+static int classify_host(const char *b, u32 p, u32 hend, struct sip_alg_hostport *hp)
+{
+	u32 i;
+
+	hp->host = mkspan(p, hend - p);
+	if (b[p] == '[') {
+		if (hend - p < 4 || b[hend - 1] != ']' ||
+		    !parse_ip6(b + p + 1, hend - p - 2, hp->addr))
+			return SIP_ALG_E_HOST;
+		hp->family = 6;
+		return SIP_ALG_OK;
+	}
+	for (i = p; i < hend; i++)
+		if (!cls(b[i], SIP_C_DIGIT) && b[i] != '.')
+			break;
+	if (i == hend) {
+		if (!parse_ip4(b + p, hend - p, hp->addr))
+			return SIP_ALG_E_HOST;
+		memset(hp->addr + 4, 0, 12);
+		hp->family = 4;
+		return SIP_ALG_OK;
+	}
+	hp->family = 0;
+	return SIP_ALG_OK;
+}
+
+/*
+ * host[:port] at b[*pp..end). The host is "[...]" or a run of host
+ * characters; the caller checks what follows.
+ */
+static int parse_hostport(const char *b, u32 *pp, u32 end, struct sip_alg_hostport *hp)
+{
+	u32 p = *pp, hs = p, v;
+	int err;
+
+	if (p >= end)
+		return SIP_ALG_E_HOST;
+	if (b[p] == '[') {
+		while (p < end && b[p] != ']')
+			p++;
+		if (p >= end)
+			return SIP_ALG_E_HOST;
+		p++;
+	} else {
+		while (p < end && cls(b[p], SIP_C_HOST))
+			p++;
+		if (p == hs)
+			return SIP_ALG_E_HOST;
+	}
+	err = classify_host(b, hs, p, hp);
+	if (err)
+		return err;
+	hp->port = mkspan(0, 0);
+	hp->port_val = 0;
+	if (p < end && b[p] == ':') {
+		p++;
+		hs = p;
+		if (!parse_num(b, &p, end, 5, &v) || !v || v > 65535)
+			return SIP_ALG_E_PORT;
+		hp->port = mkspan(hs, p - hs);
+		hp->port_val = (u16)v;
+	}
+	*pp = p;
+	return SIP_ALG_OK;
+}
+
+static u8 transport_id(const char *b, u32 off, u32 len)
+{
+	if (span_is(b, off, len, "udp", 3))
+		return SIP_ALG_T_UDP;
+	if (span_is(b, off, len, "tcp", 3))
+		return SIP_ALG_T_TCP;
+	if (span_is(b, off, len, "tls", 3))
+		return SIP_ALG_T_TLS;
+	if (span_is(b, off, len, "sctp", 4))
+		return SIP_ALG_T_SCTP;
+	if (span_is(b, off, len, "ws", 2) || span_is(b, off, len, "wss", 3))
+		return SIP_ALG_T_WS;
+	return SIP_ALG_T_OTHER;
+}
+
+/* Skip a quoted string starting at the '"' at b[*pp]; backslash escapes one byte. */
+static bool skip_quoted(const char *b, u32 *pp, u32 end)
+{
+	u32 p = *pp + 1;
+
+	while (p < end) {
+		if (b[p] == '\\') {
+			p += 2;
+			continue;
+		}
+		if (b[p] == '"') {
+			*pp = p + 1;
+			return true;
+		}
+		p++;
+	}
+	return false;
+}
+
+/* What a parameter list belongs to, so the right parameters are picked up. */
+enum sip_pctx_kind {
+	PK_URI,			/* inside <...> or a Request-URI */
+	PK_HDR,			/* header parameters of a name-addr / addr-spec */
+	PK_VIA,
+};
+
+/*
+ * Parameters ";name[=value]" at b[*pp..end). Stops at the first byte that
+ * does not start a parameter. @first is the index of the entry's first
+ * occurrence (for transport and expires), @field its field.
+ */
+static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field,
+			u16 first, u8 scheme, struct sip_alg_addr *hostocc)
+{
+	const char *b = c->b;
+	struct sip_alg_msg *m = c->m;
+	struct sip_alg_hostport hp;
+	struct sip_alg_addr *a;
+	u32 p = *pp, ns, nl, vs, vl, v, q;
+	int err;
+	u16 i;
+
+	while (p < end) {
+		q = skip_lws(b, p, end);
+		if (q >= end || b[q] != ';')
+			break;
+		p = skip_lws(b, q + 1, end);
+		ns = p;
+		while (p < end && cls(b[p], SIP_C_TOKEN))
+			p++;
+		nl = p - ns;
+		if (!nl)
+			return kind == PK_VIA ? SIP_ALG_E_VIA : SIP_ALG_E_URI;
+		p = skip_lws(b, p, end);
+		vs = p;
+		vl = 0;
+		if (p < end && b[p] == '=') {
+			p = skip_lws(b, p + 1, end);
+			vs = p;
+			if (p < end && b[p] == '"') {
+				if (!skip_quoted(b, &p, end))
+					return SIP_ALG_E_URI;
+			} else {
+				while (p < end && cls(b[p], SIP_C_PVAL))
+					p++;
+			}
+			vl = p - vs;
+			if (!vl)
+				return kind == PK_VIA ? SIP_ALG_E_VIA : SIP_ALG_E_URI;
+		}
+		switch (nl) {
+		case 3:
+			if (kind == PK_HDR && vl && !strncasecmp(b + ns, "tag", 3)) {
+				if (field == SIP_ALG_F_FROM && !c->got_from_tag) {
+					m->from_tag = mkspan(vs, vl);
+					c->got_from_tag = 1;
+				} else if (field == SIP_ALG_F_TO && !c->got_to_tag) {
+					m->to_tag = mkspan(vs, vl);
+					c->got_to_tag = 1;
+				}
+			}
+			break;
+		case 5:
+			/* rport=N (RFC 3581); the bare form has nothing to rewrite */
+			if (kind == PK_VIA && vl && !strncasecmp(b + ns, "rport", 5)) {
+				q = vs;
+				if (!parse_num(b, &q, vs + vl, 5, &v) || q != vs + vl || v > 65535)
+					return SIP_ALG_E_PORT;
+				a = new_addr(c, field, SIP_ALG_R_RPORT, scheme);
+				if (!a)
+					return SIP_ALG_E_TOO_MANY_ADDRS;
+				a->hp.host = mkspan(0, 0);
+				a->hp.family = 0;
+				a->hp.port = mkspan(vs, vl);
+				a->hp.port_val = (u16)v;
+				a->transport = hostocc ? hostocc->transport : SIP_ALG_T_NONE;
+				break;
+			}
+			if (vl && !strncasecmp(b + ns, "maddr", 5)) {
+				q = vs;
+				err = parse_hostport(b, &q, vs + vl, &hp);
+				if (err)
+					return err;
+				if (q != vs + vl || hp.port.len)
+					return SIP_ALG_E_HOST;
+				a = new_addr(c, field, SIP_ALG_R_MADDR, scheme);
+				if (!a)
+					return SIP_ALG_E_TOO_MANY_ADDRS;
+				a->hp = hp;
+				a->transport = hostocc ? hostocc->transport : SIP_ALG_T_NONE;
+			}
+			break;
+		case 6:
+			if (kind == PK_VIA && vl && !strncasecmp(b + ns, "branch", 6) &&
+			    !c->got_branch) {
+				m->branch = mkspan(vs, vl);
+				c->got_branch = 1;
+			}
+			break;
+		case 7:
+			if (kind == PK_HDR && vl && !strncasecmp(b + ns, "expires", 7)) {
+				q = vs;
+				if (!parse_num(b, &q, vs + vl, 10, &v) || q != vs + vl)
+					break;
+				if (v > 0x7fffffff)
+					v = 0x7fffffff;
+				for (i = first; i < m->n_addrs; i++)
+					m->addrs[i].expires = (s32)v;
+			}
+			break;
+		case 8:
+			/* received=IP (RFC 3261 18.2.1): an address, never a name */
+			if (kind == PK_VIA && vl && !strncasecmp(b + ns, "received", 8)) {
+				a = new_addr(c, field, SIP_ALG_R_RECEIVED, scheme);
+				if (!a)
+					return SIP_ALG_E_TOO_MANY_ADDRS;
+				a->hp.host = mkspan(vs, vl);
+				if (b[vs] == '[') {
+					if (vl < 4 || b[vs + vl - 1] != ']' ||
+					    !parse_ip6(b + vs + 1, vl - 2, a->hp.addr))
+						return SIP_ALG_E_HOST;
+					a->hp.family = 6;
+				} else if (!sip_alg_parse_ip(b + vs, vl, &a->hp.family,
+							     a->hp.addr)) {
+					return SIP_ALG_E_HOST;
+				}
+				a->transport = hostocc ? hostocc->transport : SIP_ALG_T_NONE;
+			}
+			break;
+		case 9:
+			if (kind != PK_VIA && vl && !strncasecmp(b + ns, "transport", 9)) {
+				v = transport_id(b, vs, vl);
+				for (i = first; i < m->n_addrs; i++)
+					m->addrs[i].transport = (u8)v;
+			}
+			break;
+		}
+	}
+	*pp = p;
+	return SIP_ALG_OK;
+}
+
+static u8 scheme_id(const char *b, u32 off, u32 len)
+{
+	if (span_is(b, off, len, "sip", 3))
+		return SIP_ALG_S_SIP;
+	if (span_is(b, off, len, "sips", 4))
+		return SIP_ALG_S_SIPS;
+	if (span_is(b, off, len, "tel", 3))
+		return SIP_ALG_S_TEL;
+	return SIP_ALG_S_NONE;
+}
+
+/*
+ * A URI at b[p..end). With @bare false the URI is exactly b[p..end) (the
+ * inside of <...> or the Request-URI); with @bare true it is an addr-spec
+ * in a header, which ends at ',', ';', '?' or white space (RFC 3261 20).
+ * Records the host (and URI ;maddr=) occurrences of SIP/SIPS URIs; other
+ * schemes are skipped. *pp is set to the end of the URI.
+ */
+static int parse_uri(struct sip_pctx *c, u32 *pp, u32 end, bool bare, u8 field)
+{
+	const char *b = c->b;
+	struct sip_alg_addr *a;
+	u32 p = *pp, s = p, hs;
+	u16 first;
+	u8 scheme;
+	int err;
+
+	while (p < end && cls(b[p], SIP_C_SCHEME))
+		p++;
+	if (p == s || p >= end || b[p] != ':')
+		return SIP_ALG_E_URI;
+	scheme = scheme_id(b, s, p - s);
+	p++;
+	if (scheme != SIP_ALG_S_SIP && scheme != SIP_ALG_S_SIPS) {
+		/* tel: and others carry no host to translate */
+		if (bare) {
+			while (p < end && b[p] != ',' && b[p] != ';' && !cls(b[p], SIP_C_LWS))
+				p++;
+		} else {
+			p = end;
+		}
+		*pp = p;
+		return SIP_ALG_OK;
+	}
+	/* userinfo ends at the last '@' before the host; hosts have none */
+	hs = p;
+	if (bare) {
+		while (p < end && b[p] != '@' && b[p] != ',' && b[p] != ';' && b[p] != '?' &&
+		       b[p] != '>' && !cls(b[p], SIP_C_LWS))
+			p++;
+		if (p < end && b[p] == '@')
+			hs = p + 1;
+	} else {
+		const char *at = memchr(b + p, '@', end - p);
+
+		if (at)
+			hs = (u32)(at - b) + 1;
+	}
+	p = hs;
+	first = c->m->n_addrs;
+	a = new_addr(c, field, SIP_ALG_R_HOST, scheme);
+	if (!a)
+		return SIP_ALG_E_TOO_MANY_ADDRS;
+	err = parse_hostport(b, &p, end, &a->hp);
+	if (err)
+		return err;
+	if (bare) {
+		if (p < end && b[p] != ';' && b[p] != ',' && b[p] != '?' && !cls(b[p], SIP_C_LWS))
+			return SIP_ALG_E_URI;
+		if (p < end && b[p] == '?')
+			return SIP_ALG_E_URI;
+		*pp = p;
+		return SIP_ALG_OK;
+	}
+	err = parse_params(c, &p, end, PK_URI, field, first, scheme, a);
+	if (err)
+		return err;
+	if (p < end && b[p] != '?')
+		return SIP_ALG_E_URI;
+	*pp = end;
+	return SIP_ALG_OK;
+}
+
+/*
+ * One name-addr or addr-spec with its header parameters, at b[*pp..end):
+ * From, To, Contact, Route, Record-Route entries. *pp is set after it.
+ */
+static int parse_nameaddr(struct sip_pctx *c, u32 *pp, u32 end, u8 field)
+{
+	const char *b = c->b;
+	u32 p = skip_lws(b, *pp, end), q, gt;
+	u16 first = c->m->n_addrs;
+	bool bare = false;
+	const char *g;
+	int err;
+
+	if (p >= end)
+		return SIP_ALG_E_URI;
+	if (b[p] == '"') {
+		if (!skip_quoted(b, &p, end))
+			return SIP_ALG_E_URI;
+		p = skip_lws(b, p, end);
+		if (p >= end || b[p] != '<')
+			return SIP_ALG_E_URI;
+	} else if (b[p] != '<') {
+		q = p;
+		while (q < end && cls(b[q], SIP_C_SCHEME))
+			q++;
+		if (q > p && q < end && b[q] == ':') {
+			bare = true;
+		} else {
+			/* display name tokens up to '<' */
+			while (p < end && b[p] != '<' && b[p] != ',' && b[p] != '"' && b[p] != '>')
+				p++;
+			if (p >= end || b[p] != '<')
+				return SIP_ALG_E_URI;
+		}
+	}
+	if (bare) {
+		err = parse_uri(c, &p, end, true, field);
+		if (err)
+			return err;
+	} else {
+		g = memchr(b + p, '>', end - p);
+		if (!g)
+			return SIP_ALG_E_URI;
+		gt = (u32)(g - b);
+		q = p + 1;
+		err = parse_uri(c, &q, gt, false, field);
+		if (err)
+			return err;
+		p = gt + 1;
+	}
+	err = parse_params(c, &p, end, PK_HDR, field, first, SIP_ALG_S_NONE, NULL);
+	if (err)
+		return err;
+	*pp = skip_lws(b, p, end);
+	return SIP_ALG_OK;
+}
+
+/* A comma-separated list of name-addr entries (Contact, Route, Record-Route). */
+static int parse_addr_list(struct sip_pctx *c, u32 p, u32 end, u8 field)
+{
+	const char *b = c->b;
+	int err;
+
+	for (;;) {
+		p = skip_lws(b, p, end);
+		if (p >= end)
+			return SIP_ALG_OK;
+		if (b[p] == ',') {
+			/* empty list elements are allowed (RFC 3261 7.3.1) */
+			p++;
+			continue;
+		}
+		err = parse_nameaddr(c, &p, end, field);
+		if (err)
+			return err;
+		if (c->entry[field] < 0xff)
+			c->entry[field]++;
+		if (p < end) {
+			if (b[p] != ',')
+				return SIP_ALG_E_URI;
+			p++;
+		}
+	}
+}
+
+/* Via: SIP/2.0/transport sent-by *(;param), ... (RFC 3261 20.42) */
+static int parse_via(struct sip_pctx *c, u32 p, u32 end)
+{
+	const char *b = c->b;
+	struct sip_alg_msg *m = c->m;
+	struct sip_alg_addr *a;
+	u32 ts, depth;
+	u16 first;
+	u8 t;
+	int err;
+
+	for (;;) {
+		p = skip_lws(b, p, end);
+		if (p >= end)
+			return SIP_ALG_OK;
+		if (b[p] == ',') {
+			p++;
+			continue;
+		}
+		if (end - p < 3 || strncasecmp(b + p, "SIP", 3))
+			return SIP_ALG_E_VIA;
+		p = skip_lws(b, p + 3, end);
+		if (p >= end || b[p] != '/')
+			return SIP_ALG_E_VIA;
+		p = skip_lws(b, p + 1, end);
+		if (end - p < 3 || memcmp(b + p, "2.0", 3))
+			return SIP_ALG_E_VIA;
+		p = skip_lws(b, p + 3, end);
+		if (p >= end || b[p] != '/')
+			return SIP_ALG_E_VIA;
+		p = skip_lws(b, p + 1, end);
+		ts = p;
+		while (p < end && cls(b[p], SIP_C_TOKEN))
+			p++;
+		if (p == ts)
+			return SIP_ALG_E_VIA;
+		t = transport_id(b, ts, p - ts);
+		p = skip_lws(b, p, end);
+		first = m->n_addrs;
+		a = new_addr(c, SIP_ALG_F_VIA, SIP_ALG_R_HOST, SIP_ALG_S_NONE);
+		if (!a)
+			return SIP_ALG_E_TOO_MANY_ADDRS;
+		a->transport = t;
+		err = parse_hostport(b, &p, end, &a->hp);
+		if (err)
+			return err == SIP_ALG_E_PORT ? err : SIP_ALG_E_VIA;
+		if (!c->entry[SIP_ALG_F_VIA])
+			m->transport = t;
+		err = parse_params(c, &p, end, PK_VIA, SIP_ALG_F_VIA, first, SIP_ALG_S_NONE, a);
+		if (err)
+			return err;
+		p = skip_lws(b, p, end);
+		if (p < end && b[p] == '(') {
+			/* a comment (RFC 3261 25.1); nesting counted, no recursion */
+			depth = 0;
+			while (p < end) {
+				if (b[p] == '\\') {
+					p += 2;
+					continue;
+				}
+				if (b[p] == '(')
+					depth++;
+				else if (b[p] == ')' && !--depth)
+					break;
+				p++;
+			}
+			if (p >= end)
+				return SIP_ALG_E_VIA;
+			p = skip_lws(b, p + 1, end);
+		}
+		if (c->entry[SIP_ALG_F_VIA] < 0xff)
+			c->entry[SIP_ALG_F_VIA]++;
+		if (p < end && b[p] != ',')
+			return SIP_ALG_E_VIA;
+	}
+}
+
+static int parse_cseq(struct sip_pctx *c, u32 p, u32 end)
+{
+	const char *b = c->b;
+	struct sip_alg_msg *m = c->m;
+	u32 v, s;
+
+	if (!parse_num(b, &p, end, 10, &v) || v > 0x7fffffff)
+		return SIP_ALG_E_CSEQ;
+	s = skip_lws(b, p, end);
+	if (s == p || s >= end)
+		return SIP_ALG_E_CSEQ;
+	p = s;
+	while (p < end && cls(b[p], SIP_C_TOKEN))
+		p++;
+	if (p != end)
+		return SIP_ALG_E_CSEQ;
+	m->cseq = v;
+	m->cseq_method_tok = mkspan(s, p - s);
+	m->cseq_method = method_id(b + s, p - s);
+	return SIP_ALG_OK;
+}
+
+static int parse_content_type(struct sip_pctx *c, u32 p, u32 end)
+{
+	const char *b = c->b;
+	struct sip_alg_msg *m = c->m;
+	u32 s = p, ns, nl, vs;
+
+	while (p < end && (cls(b[p], SIP_C_TOKEN) || b[p] == '/'))
+		p++;
+	m->content_type = mkspan(s, p - s);
+	if (p - s < 10 || strncasecmp(b + s, "multipart/", 10))
+		return SIP_ALG_OK;
+	/* only multipart needs its parameters: the boundary */
+	for (;;) {
+		p = skip_lws(b, p, end);
+		if (p >= end || b[p] != ';')
+			return SIP_ALG_OK;
+		p = skip_lws(b, p + 1, end);
+		ns = p;
+		while (p < end && cls(b[p], SIP_C_TOKEN))
+			p++;
+		nl = p - ns;
+		p = skip_lws(b, p, end);
+		if (p >= end || b[p] != '=')
+			return SIP_ALG_E_MULTIPART;
+		p = skip_lws(b, p + 1, end);
+		vs = p;
+		if (p < end && b[p] == '"') {
+			if (!skip_quoted(b, &p, end))
+				return SIP_ALG_E_MULTIPART;
+			if (span_is(b, ns, nl, "boundary", 8))
+				m->boundary = mkspan(vs + 1, p - vs - 2);
+		} else {
+			/* RFC 2046 bchars minus those a token lacks */
+			while (p < end && (cls(b[p], SIP_C_TOKEN) || b[p] == '/' || b[p] == ':' ||
+					   b[p] == '=' || b[p] == '?'))
+				p++;
+			if (span_is(b, ns, nl, "boundary", 8))
+				m->boundary = mkspan(vs, p - vs);
+		}
+	}
+}
+
+static int parse_header_value(struct sip_pctx *c, u8 id, u32 vs, u32 ve)
+{
+	struct sip_alg_msg *m = c->m;
+	const char *b = c->b;
+	u32 p, v;
+
+	switch (id) {
+	case SIP_ALG_H_VIA:
+		return parse_via(c, vs, ve);
+	case SIP_ALG_H_FROM:
+	case SIP_ALG_H_TO:
+		p = vs;
+		v = id == SIP_ALG_H_FROM ? SIP_ALG_F_FROM : SIP_ALG_F_TO;
+		if (parse_nameaddr(c, &p, ve, (u8)v))
+			return SIP_ALG_E_URI;
+		if (p != ve)
+			return SIP_ALG_E_URI;
+		if (c->entry[v] < 0xff)
+			c->entry[v]++;
+		if (id == SIP_ALG_H_FROM)
+			m->present |= SIP_ALG_HAVE_FROM;
+		else
+			m->present |= SIP_ALG_HAVE_TO;
+		return SIP_ALG_OK;
+	case SIP_ALG_H_CONTACT:
+		/* "Contact: *" in a REGISTER removes all bindings */
+		if (ve - vs == 1 && b[vs] == '*')
+			return SIP_ALG_OK;
+		return parse_addr_list(c, vs, ve, SIP_ALG_F_CONTACT);
+	case SIP_ALG_H_ROUTE:
+		return parse_addr_list(c, vs, ve, SIP_ALG_F_ROUTE);
+	case SIP_ALG_H_RECORD_ROUTE:
+		return parse_addr_list(c, vs, ve, SIP_ALG_F_RECORD_ROUTE);
+	case SIP_ALG_H_CALL_ID:
+		if (ve == vs)
+			return SIP_ALG_E_HEADER;
+		if (!m->call_id.len)
+			m->call_id = mkspan(vs, ve - vs);
+		return SIP_ALG_OK;
+	case SIP_ALG_H_CSEQ:
+		if (m->cseq_method_tok.len)
+			return SIP_ALG_OK;
+		return parse_cseq(c, vs, ve);
+	case SIP_ALG_H_CONTENT_LENGTH:
+		p = vs;
+		if (!parse_num(b, &p, ve, 9, &v) || p != ve)
+			return SIP_ALG_E_CONTENT_LENGTH;
+		if (m->content_length >= 0 && (u32)m->content_length != v)
+			return SIP_ALG_E_CONTENT_LENGTH;
+		if (m->content_length < 0) {
+			m->content_length = (s32)v;
+			m->cl_value = mkspan(vs, ve - vs);
+		}
+		return SIP_ALG_OK;
+	case SIP_ALG_H_CONTENT_TYPE:
+		if (m->content_type.len)
+			return SIP_ALG_OK;
+		return parse_content_type(c, vs, ve);
+	case SIP_ALG_H_EXPIRES:
+		/* a number; anything else (old date forms) is ignored */
+		p = vs;
+		if (parse_num(b, &p, ve, 10, &v) && p == ve)
+			m->expires = v > 0x7fffffff ? 0x7fffffff : (s32)v;
+		return SIP_ALG_OK;
+	}
+	return SIP_ALG_OK;
+}
+
+/* Request line "METHOD SP Request-URI SP SIP/2.0" or status line. */
+static int parse_start_line(struct sip_pctx *c, u32 p, u32 le)
+{
+	const char *b = c->b;
+	struct sip_alg_msg *m = c->m;
+	u32 s, v, q;
+	int err;
+
+	if (le - p >= 8 && !strncasecmp(b + p, "SIP/", 4)) {
+		if (memcmp(b + p + 4, "2.0", 3) || !cls(b[p + 7], SIP_C_WS))
+			return SIP_ALG_E_VERSION;
+		m->kind = SIP_ALG_RESPONSE;
+		p += 7;
+		while (p < le && cls(b[p], SIP_C_WS))
+			p++;
+		s = p;
+		if (!parse_num(b, &p, le, 3, &v) || p - s != 3)
+			return SIP_ALG_E_STATUS;
+		if (v < 100 || v > 699)
+			return SIP_ALG_E_STATUS;
+		if (p < le && !cls(b[p], SIP_C_WS))
+			return SIP_ALG_E_STATUS;
+		m->status = (u16)v;
+		while (p < le && cls(b[p], SIP_C_WS))
+			p++;
+		m->reason = mkspan(p, le - p);
+		return SIP_ALG_OK;
+	}
+	m->kind = SIP_ALG_REQUEST;
+	s = p;
+	while (p < le && cls(b[p], SIP_C_TOKEN))
+		p++;
+	if (p == s || p >= le || !cls(b[p], SIP_C_WS))
+		return SIP_ALG_E_START_LINE;
+	m->method_tok = mkspan(s, p - s);
+	m->method = method_id(b + s, p - s);
+	while (p < le && cls(b[p], SIP_C_WS))
+		p++;
+	s = p;
+	while (p < le && !cls(b[p], SIP_C_LWS))
+		p++;
+	if (p == s || p >= le)
+		return SIP_ALG_E_START_LINE;
+	m->uri = mkspan(s, p - s);
+	q = p;
+	while (p < le && cls(b[p], SIP_C_WS))
+		p++;
+	if (le - p != 7 || strncasecmp(b + p, "SIP/", 4))
+		return SIP_ALG_E_START_LINE;
+	if (memcmp(b + p + 4, "2.0", 3))
+		return SIP_ALG_E_VERSION;
+	p = s;
+	err = parse_uri(c, &p, q, false, SIP_ALG_F_REQUEST_URI);
+	if (err)
+		return err;
+	return SIP_ALG_OK;
+}
+
+/* The line starting at @p, CR LF or LF ended; false when no LF follows. */
+static inline bool line_end(const char *b, u32 p, u32 lim, u32 *nl)
+{
+	const char *e = memchr(b + p, '\n', lim - p);
+
+	if (!e)
+		return false;
+	*nl = (u32)(e - b);
+	return true;
+}
+
+/*
+ * Find the application/sdp part of a multipart body (RFC 2046). Parts are
+ * delimited by lines "--boundary"; nested multiparts are not entered.
+ */
+static int find_sdp_part(struct sip_alg_msg *m, const char *b)
+{
+	u32 p = m->body.off, end = m->body.off + m->body.len, nl, le, bl = m->boundary.len;
+	u32 part = 0, cs = 0, pe;
+	bool in_part = false, is_sdp = false, in_hdrs = false;
+
+	if (!bl)
+		return SIP_ALG_E_MULTIPART;
+	while (p < end) {
+		if (!line_end(b, p, end, &nl))
+			nl = end;
+		le = (nl > p && b[nl - 1] == '\r') ? nl - 1 : nl;
+		if (le - p >= bl + 2 && b[p] == '-' && b[p + 1] == '-' &&
+		    !memcmp(b + p + 2, b + m->boundary.off, bl) &&
+		    (le - p == bl + 2 || b[p + bl + 2] == '-' || cls(b[p + bl + 2], SIP_C_WS))) {
+			if (in_part && is_sdp && !in_hdrs) {
+				/* the CRLF before the delimiter belongs to it (RFC 2046 5.1.1) */
+				pe = p;
+				if (pe > cs && b[pe - 1] == '\n')
+					pe--;
+				if (pe > cs && b[pe - 1] == '\r')
+					pe--;
+				m->sdp = mkspan(cs, pe - cs);
+				return SIP_ALG_OK;
+			}
+			if (le - p >= bl + 4 && b[p + bl + 2] == '-' && b[p + bl + 3] == '-')
+				return SIP_ALG_OK;
+			in_part = true;
+			in_hdrs = true;
+			is_sdp = false;
+			part++;
+		} else if (in_part && in_hdrs) {
+			if (le == p) {
+				in_hdrs = false;
+				cs = nl < end ? nl + 1 : end;
+			} else if (le - p >= 13 && !strncasecmp(b + p, "content-type:", 13)) {
+				u32 q = skip_lws(b, p + 13, le);
+
+				is_sdp = le - q >= 15 && !strncasecmp(b + q, "application/sdp", 15) &&
+					 (le - q == 15 || !cls(b[q + 15], SIP_C_TOKEN));
+			}
+		}
+		p = nl + 1;
+	}
+	if (!part)
+		return SIP_ALG_E_MULTIPART;
+	/* no closing delimiter */
+	return SIP_ALG_E_MULTIPART;
+}
+
+int sip_alg_parse(const char *buf, u32 len, bool stream, struct sip_alg_msg *msg)
+{
+	struct sip_pctx c;
+	u32 lim, p, nl, le, ns, ne, vs, ve, body_len;
+	u8 id, compact;
+	int err;
+
+	/* scalar fields only: the arrays are written as they fill */
+	memset(msg, 0, offsetof(struct sip_alg_msg, headers));
+	msg->expires = -1;
+	msg->content_length = -1;
+	memset(&c, 0, sizeof(c));
+	c.b = buf;
+	c.m = msg;
+	c.hdr = 0xffff;
+
+	if (len > SIP_ALG_MAX_MSG_LEN && !stream)
+		return SIP_ALG_E_TOO_BIG;
+	lim = len > SIP_ALG_MAX_MSG_LEN ? SIP_ALG_MAX_MSG_LEN : len;
+
+	/* CRLFs before the start line are ignored (RFC 3261 7.5) */
+	p = 0;
+	while (p < lim && (buf[p] == '\r' || buf[p] == '\n'))
+		p++;
+	if (!line_end(buf, p, lim, &nl))
+		goto incomplete;
+	le = (nl > p && buf[nl - 1] == '\r') ? nl - 1 : nl;
+	err = parse_start_line(&c, p, le);
+	if (err)
+		return err;
+	p = nl + 1;
+
+	for (;;) {
+		if (p >= lim)
+			goto incomplete;
+		if (buf[p] == '\n') {
+			p++;
+			break;
+		}
+		if (buf[p] == '\r') {
+			if (p + 1 >= lim)
+				goto incomplete;
+			if (buf[p + 1] == '\n') {
+				p += 2;
+				break;
+			}
+		}
+		/* a continuation line here has no header to continue */
+		if (cls(buf[p], SIP_C_WS))
+			return SIP_ALG_E_HEADER;
+		ns = p;
+		while (p < lim && cls(buf[p], SIP_C_TOKEN))
+			p++;
+		ne = p;
+		while (p < lim && cls(buf[p], SIP_C_WS))
+			p++;
+		if (p >= lim)
+			goto incomplete;
+		if (ne == ns || buf[p] != ':')
+			return SIP_ALG_E_HEADER;
+		p++;
+		/* the value runs to the LF not followed by SP or HT (folding) */
+		if (!line_end(buf, p, lim, &nl))
+			goto incomplete;
+		while (nl + 1 < lim && cls(buf[nl + 1], SIP_C_WS))
+			if (!line_end(buf, nl + 1, lim, &nl))
+				goto incomplete;
+		if (nl + 1 >= lim)
+			goto incomplete;
+		ve = nl;
+		while (ve > p && cls(buf[ve - 1], SIP_C_LWS))
+			ve--;
+		vs = skip_lws(buf, p, ve);
+		if (msg->n_headers >= SIP_ALG_MAX_HEADERS)
+			return SIP_ALG_E_TOO_MANY_HEADERS;
+		id = header_id(buf + ns, ne - ns, &compact);
+		c.hdr = msg->n_headers;
+		msg->headers[c.hdr].id = id;
+		msg->headers[c.hdr].compact = compact;
+		msg->headers[c.hdr].name = mkspan(ns, ne - ns);
+		msg->headers[c.hdr].value = mkspan(vs, ve - vs);
+		msg->n_headers++;
+		if (id != SIP_ALG_H_OTHER) {
+			err = parse_header_value(&c, id, vs, ve);
+			if (err)
+				return err;
+			if (id == SIP_ALG_H_VIA)
+				msg->present |= SIP_ALG_HAVE_VIA;
+		}
+		p = nl + 1;
+	}
+	msg->hdr_end = (u16)p;
+
+	if (!msg->call_id.len || !msg->cseq_method_tok.len ||
+	    (msg->present & SIP_ALG_HAVE_MANDATORY) != SIP_ALG_HAVE_MANDATORY)
+		return SIP_ALG_E_MISSING_HEADER;
+
+	if (msg->content_length >= 0) {
+		body_len = (u32)msg->content_length;
+		if (p + body_len > lim) {
+			if (!stream)
+				return SIP_ALG_E_BODY_LENGTH;
+			if (p + body_len > SIP_ALG_MAX_MSG_LEN)
+				return SIP_ALG_E_TOO_BIG;
+			return SIP_ALG_E_INCOMPLETE;
+		}
+	} else {
+		/* TCP frames messages by Content-Length (RFC 3261 18.3) */
+		if (stream)
+			return SIP_ALG_E_CONTENT_LENGTH;
+		body_len = lim - p;
+	}
+	msg->body = mkspan(p, body_len);
+	msg->msg_len = p + body_len;
+
+	if (body_len && msg->content_type.len) {
+		if (span_is(buf, msg->content_type.off, msg->content_type.len,
+			    "application/sdp", 15)) {
+			msg->sdp = msg->body;
+		} else if (msg->content_type.len >= 10 &&
+			   !strncasecmp(buf + msg->content_type.off, "multipart/", 10)) {
+			err = find_sdp_part(msg, buf);
+			if (err)
+				return err;
+		}
+	}
+	return SIP_ALG_OK;
+
+incomplete:
+	if (lim < len)
+		return SIP_ALG_E_TOO_BIG;
+	return SIP_ALG_E_INCOMPLETE;
+}
