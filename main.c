@@ -14,17 +14,26 @@ static int __init sip_alg_init(void)
 {
 	int ret;
 
-	ret = sip_alg_helper_init();
+	ret = sip_alg_dialog_init();
 	if (ret)
 		return ret;
+	ret = sip_alg_helper_init();
+	if (ret)
+		goto err_dialog;
 
 	pr_info("SIP ALG loaded, helper \"%s\"\n", SIP_ALG_HELPER_NAME);
 	return 0;
+
+err_dialog:
+	sip_alg_dialog_exit();
+	return ret;
 }
 
 static void __exit sip_alg_exit(void)
 {
+	/* No packet reaches the dialogs once the helper is gone. */
 	sip_alg_helper_exit();
+	sip_alg_dialog_exit();
 }
 
 module_init(sip_alg_init);

@@ -1,39 +1,262 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The conntrack helper: registration and the per-packet entry point.
+ * The conntrack helper: registration and the per-packet entry point. Each SIP
+ * message is parsed once, handed to the dialog layer (call state, pinholes)
+ * and, when the conntrack is translated, rewritten in one go. A message we
+ * cannot handle passes unmodified and a counter says why (fail-open), unless
+ * the operator asked for drops.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/netfilter.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <linux/vmalloc.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_expect.h>
 #include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_seqadj.h>
 
 #include "sip_alg.h"
 
 #define SIP_ALG_MAX_PORTS	8
+#define SIP_ALG_OUT_LEN		(SIP_ALG_MAX_MSG_LEN + SIP_ALG_MAX_EDITS * SIP_ALG_EDIT_MAX_REPL)
 
 static unsigned short ports[SIP_ALG_MAX_PORTS] = { 5060 };
 static unsigned int ports_c;
 module_param_array(ports, ushort, &ports_c, 0400);
 MODULE_PARM_DESC(ports, "SIP ports the helper is bound to by default (default 5060)");
 
+module_param_named(grace, sip_alg_defaults.grace_secs, uint, 0644);
+MODULE_PARM_DESC(grace, "seconds a call's pinholes outlive its BYE, CANCEL or error (default 5)");
+module_param_named(sip_timeout, sip_alg_defaults.sip_timeout, uint, 0644);
+MODULE_PARM_DESC(sip_timeout, "seconds a signalling flow and an idle call are kept (default 3600)");
+module_param_named(max_media, sip_alg_defaults.max_media, uint, 0644);
+MODULE_PARM_DESC(max_media, "media lines handled per SDP (default 16, at most 64)");
+module_param_named(max_dialogs, sip_alg_defaults.max_dialogs, uint, 0644);
+MODULE_PARM_DESC(max_dialogs, "calls and registrations tracked per netns (default 65536)");
+module_param_named(direct_media, sip_alg_defaults.direct_media, bool, 0644);
+MODULE_PARM_DESC(direct_media, "accept media only from the signalling peer (default off)");
+module_param_named(direct_signalling, sip_alg_defaults.direct_signalling, bool, 0644);
+MODULE_PARM_DESC(direct_signalling,
+		 "a registered contact is reachable from the registrar only (default on)");
+module_param_named(drop_malformed, sip_alg_defaults.drop_malformed, bool, 0644);
+MODULE_PARM_DESC(drop_malformed, "drop messages that do not parse instead of passing them (default off)");
+
 /* One helper per port, transport and address family. */
 static struct nf_conntrack_helper sip_alg_helpers[SIP_ALG_MAX_PORTS * 4] __read_mostly;
 static unsigned int sip_alg_nr_helpers;
 
-static const struct nf_conntrack_expect_policy sip_alg_exp_policy = {
-	.max_expected	= 255,
-	.timeout	= 300,
-	.name		= "media",
+/*
+ * max_expected 0 means no per-master limit: a trunk carries every call on
+ * one conntrack, and the kernel's u8 counters would evict the oldest call's
+ * media. The dialog table bounds what we open (max_dialogs, max_media).
+ */
+static const struct nf_conntrack_expect_policy sip_alg_exp_policy[SIP_ALG_CLASS_NR] = {
+	[SIP_ALG_CLASS_SIGNALLING] = {
+		.max_expected	= 0,
+		.timeout	= 3600,
+		.name		= "signalling",
+	},
+	[SIP_ALG_CLASS_RTP] = {
+		.max_expected	= 0,
+		.timeout	= 300,
+		.name		= "rtp",
+	},
+	[SIP_ALG_CLASS_RTCP] = {
+		.max_expected	= 0,
+		.timeout	= 300,
+		.name		= "rtcp",
+	},
 };
+
+/* Everything one message needs, per CPU: far too big for the stack. */
+struct sip_alg_scratch {
+	struct sip_alg_msg msg;
+	struct sdp_alg_session sdp;
+	struct sip_alg_plan plan;
+	struct sip_alg_media_map media[SDP_ALG_MAX_MEDIA];
+	char in[SIP_ALG_MAX_MSG_LEN];
+	char out[SIP_ALG_OUT_LEN];
+};
+
+static DEFINE_PER_CPU(struct sip_alg_scratch *, sip_alg_scratch);
+
+static bool sip_alg_is_keepalive(const char *buf, u32 len)
+{
+	u32 i;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] != '\r' && buf[i] != '\n')
+			return false;
+	}
+	return true;
+}
+
+static int sip_alg_fail(struct sip_alg_pkt *p, enum sip_alg_stat why, const char *what)
+{
+	sip_alg_count(p->sn, why);
+	nf_ct_helper_log(p->skb, p->ct, "passed unmodified: %s", what);
+	if (READ_ONCE(p->sn->cfg.drop_malformed)) {
+		sip_alg_count(p->sn, SIP_ALG_STAT_DROPPED);
+		return NF_DROP;
+	}
+	return NF_ACCEPT;
+}
+
+/* Handle the message at p->buf; *delta is how much the rewrite changed its length. */
+static int sip_alg_message(struct sip_alg_pkt *p, struct sip_alg_scratch *s, int *delta)
+{
+	u16 max_media = min_t(u16, READ_ONCE(p->sn->cfg.max_media), SDP_ALG_MAX_MEDIA);
+	const struct sip_alg_msg *msg = p->msg;
+	int err;
+
+	*delta = 0;
+	sip_alg_count(p->sn, SIP_ALG_STAT_MESSAGES);
+	sip_alg_count(p->sn, msg->kind == SIP_ALG_REQUEST ? SIP_ALG_STAT_REQUESTS :
+							    SIP_ALG_STAT_RESPONSES);
+	p->sdp = NULL;
+	p->media = NULL;
+	if (msg->sdp.len) {
+		err = sdp_alg_parse(p->buf, msg->sdp, max_media, &s->sdp);
+		if (err)
+			return sip_alg_fail(p, SIP_ALG_STAT_FAIL_PARSE + err,
+					    sip_alg_strerror(err));
+		p->sdp = &s->sdp;
+		p->media = s->media;
+		memset(s->media, 0, s->sdp.n_media * sizeof(s->media[0]));
+	}
+
+	sip_alg_dialog_process(p);
+	if (p->nat)
+		*delta = sip_alg_nat_rewrite(p, &s->plan, s->out);
+	return NF_ACCEPT;
+}
+
+static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, bool stream)
+{
+	u32 off = 0, len = p->skb->len - p->payloadoff;
+	int verdict, delta, err;
+	const char *buf;
+
+	if (len > SIP_ALG_MAX_MSG_LEN)
+		return sip_alg_fail(p, SIP_ALG_STAT_FAIL_PARSE + SIP_ALG_E_TOO_BIG,
+				    sip_alg_strerror(SIP_ALG_E_TOO_BIG));
+	buf = skb_header_pointer(p->skb, p->payloadoff, len, s->in);
+	if (!buf)
+		return NF_ACCEPT;
+
+	p->msg = &s->msg;
+	while (off < len) {
+		/* CRLF keep-alives (RFC 5626) before, between or instead of messages. */
+		if (buf[off] == '\r' || buf[off] == '\n') {
+			if (off == 0 && sip_alg_is_keepalive(buf, len)) {
+				sip_alg_count(p->sn, SIP_ALG_STAT_KEEPALIVES);
+				break;
+			}
+			off++;
+			continue;
+		}
+
+		err = sip_alg_parse(buf + off, len - off, stream, &s->msg);
+		if (err == SIP_ALG_E_INCOMPLETE)
+			return sip_alg_fail(p, SIP_ALG_STAT_FAIL_TCP_PARTIAL,
+					    "SIP message continues in the next segment");
+		if (err)
+			return sip_alg_fail(p, SIP_ALG_STAT_FAIL_PARSE + err, sip_alg_strerror(err));
+
+		p->buf = buf + off;
+		p->len = s->msg.msg_len;
+		p->dataoff = p->payloadoff + off;
+		verdict = sip_alg_message(p, s, &delta);
+		if (verdict != NF_ACCEPT)
+			return verdict;
+
+		off += s->msg.msg_len + delta;
+		len += delta;
+		/* The rewrite may have moved the data: look at the packet again. */
+		if (delta || (buf != s->in && off < len)) {
+			buf = skb_header_pointer(p->skb, p->payloadoff, len, s->in);
+			if (!buf)
+				return NF_ACCEPT;
+		}
+	}
+	return NF_ACCEPT;
+}
 
 static int sip_alg_help(struct sk_buff *skb, unsigned int protoff,
 			struct nf_conn *ct, enum ip_conntrack_info ctinfo)
 {
-	return NF_ACCEPT;
+	struct sip_alg_pkt p = {
+		.skb		= skb,
+		.ct		= ct,
+		.ctinfo		= ctinfo,
+		.dir		= CTINFO2DIR(ctinfo),
+		.protoff	= protoff,
+		.sn		= sip_alg_pernet(nf_ct_net(ct)),
+	};
+	bool stream = nf_ct_protonum(ct) == IPPROTO_TCP;
+	int verdict;
+
+	if (stream) {
+		const struct tcphdr *th;
+		struct tcphdr _th;
+
+		if (ctinfo != IP_CT_ESTABLISHED && ctinfo != IP_CT_ESTABLISHED_REPLY)
+			return NF_ACCEPT;
+		th = skb_header_pointer(skb, protoff, sizeof(_th), &_th);
+		if (!th)
+			return NF_ACCEPT;
+		p.payloadoff = protoff + th->doff * 4;
+	} else {
+		p.payloadoff = protoff + sizeof(struct udphdr);
+		/* Keep the binding for as long as the phone stays registered. */
+		nf_ct_refresh(ct, skb, READ_ONCE(p.sn->cfg.sip_timeout) * HZ);
+	}
+	if (p.payloadoff >= skb->len)
+		return NF_ACCEPT;
+
+	p.nat = sip_alg_nat_dir(ct, p.dir, &p.nat_dir);
+
+	/* The scratch area is per CPU: no softirq may run this meanwhile. */
+	local_bh_disable();
+	verdict = sip_alg_process(&p, *this_cpu_ptr(&sip_alg_scratch), stream);
+	local_bh_enable();
+	return verdict;
+}
+
+static void sip_alg_helper_destroy(struct nf_conn *ct)
+{
+	sip_alg_dialog_master_gone(ct);
+}
+
+static void sip_alg_scratch_free(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		kvfree(per_cpu(sip_alg_scratch, cpu));
+		per_cpu(sip_alg_scratch, cpu) = NULL;
+	}
+}
+
+static int sip_alg_scratch_alloc(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct sip_alg_scratch *s;
+
+		s = kvmalloc_node(sizeof(*s), GFP_KERNEL, cpu_to_node(cpu));
+		if (!s) {
+			sip_alg_scratch_free();
+			return -ENOMEM;
+		}
+		per_cpu(sip_alg_scratch, cpu) = s;
+	}
+	return 0;
 }
 
 int sip_alg_helper_init(void)
@@ -46,24 +269,36 @@ int sip_alg_helper_init(void)
 	if (ports_c == 0)
 		ports_c = 1;
 
+	ret = sip_alg_scratch_alloc();
+	if (ret)
+		return ret;
+
 	for (i = 0; i < ports_c; i++) {
 		for (j = 0; j < ARRAY_SIZE(l3); j++) {
 			for (k = 0; k < ARRAY_SIZE(l4); k++) {
-				nf_ct_helper_init(&sip_alg_helpers[sip_alg_nr_helpers++],
-						  l3[j], l4[k], SIP_ALG_HELPER_NAME,
-						  5060, ports[i], i, &sip_alg_exp_policy,
-						  0, sip_alg_help, NULL, THIS_MODULE);
+				struct nf_conntrack_helper *h;
+
+				h = &sip_alg_helpers[sip_alg_nr_helpers++];
+				nf_ct_helper_init(h, l3[j], l4[k], SIP_ALG_HELPER_NAME,
+						  5060, ports[i], i, sip_alg_exp_policy,
+						  SIP_ALG_CLASS_NR - 1, sip_alg_help, NULL,
+						  THIS_MODULE);
+				h->destroy = sip_alg_helper_destroy;
+				h->data_len = sizeof(struct sip_alg_ct_data);
 			}
 		}
 	}
 
 	ret = nf_conntrack_helpers_register(sip_alg_helpers, sip_alg_nr_helpers);
-	if (ret)
+	if (ret) {
 		pr_err("cannot register helper \"%s\": %d\n", SIP_ALG_HELPER_NAME, ret);
+		sip_alg_scratch_free();
+	}
 	return ret;
 }
 
 void sip_alg_helper_exit(void)
 {
 	nf_conntrack_helpers_unregister(sip_alg_helpers, sip_alg_nr_helpers);
+	sip_alg_scratch_free();
 }

@@ -3,9 +3,142 @@
 #ifndef _SIP_ALG_H
 #define _SIP_ALG_H
 
+#include <linux/netfilter.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_expect.h>
+
+#include "sip_rewrite.h"
+
 #define SIP_ALG_HELPER_NAME	"sip-alg"
 
+/* Expectation classes; see sip_alg_exp_policy in sip_helper.c. */
+enum sip_alg_class {
+	SIP_ALG_CLASS_SIGNALLING,
+	SIP_ALG_CLASS_RTP,
+	SIP_ALG_CLASS_RTCP,
+	SIP_ALG_CLASS_NR
+};
+
+/*
+ * Counters, per netns and per CPU. The fail-open reasons follow the parser's
+ * error codes so that every message passed unmodified is accounted for.
+ */
+enum sip_alg_stat {
+	SIP_ALG_STAT_MESSAGES,
+	SIP_ALG_STAT_REQUESTS,
+	SIP_ALG_STAT_RESPONSES,
+	SIP_ALG_STAT_KEEPALIVES,
+	SIP_ALG_STAT_REWRITTEN,
+	SIP_ALG_STAT_EDITS,
+	SIP_ALG_STAT_EXPECT_CREATED,
+	SIP_ALG_STAT_EXPECT_FAILED,
+	SIP_ALG_STAT_EXPECT_REMOVED,
+	SIP_ALG_STAT_MEDIA_KILLED,
+	SIP_ALG_STAT_DIALOGS_CREATED,
+	SIP_ALG_STAT_DIALOGS_ENDED,
+	SIP_ALG_STAT_REGISTRATIONS,
+	SIP_ALG_STAT_FAIL_PARSE,	/* followed by one counter per parser error */
+	SIP_ALG_STAT_FAIL_PARSE_LAST = SIP_ALG_STAT_FAIL_PARSE + SIP_ALG_E_NR - 1,
+	SIP_ALG_STAT_FAIL_TCP_PARTIAL,	/* a message split across segments */
+	SIP_ALG_STAT_FAIL_PLAN,
+	SIP_ALG_STAT_FAIL_MANGLE,
+	SIP_ALG_STAT_FAIL_NO_DIALOG,	/* dialog table full or out of memory */
+	SIP_ALG_STAT_FAIL_PORTS,	/* no public media port could be reserved */
+	SIP_ALG_STAT_DROPPED,		/* drop_malformed was set */
+	SIP_ALG_STAT_NR
+};
+
+struct sip_alg_stats {
+	u64 v[SIP_ALG_STAT_NR];
+};
+
+/* Tunables of one network namespace; the module parameters are the defaults. */
+struct sip_alg_config {
+	unsigned int grace_secs;	/* after BYE/CANCEL/error until pinholes go */
+	unsigned int sip_timeout;	/* signalling conntrack and dialog idle timeout */
+	unsigned int max_media;		/* m= lines per SDP */
+	unsigned int max_dialogs;
+	bool direct_media;		/* media only from the signalling peer */
+	bool direct_signalling;		/* registered contact reachable from the registrar only */
+	bool drop_malformed;
+};
+
+struct sip_alg_net {
+	struct net *net;
+	spinlock_t lock;		/* the tables below and every dialog */
+	struct hlist_head *dialogs;	/* by Call-ID */
+	struct hlist_head *pins;	/* by expectation */
+	unsigned int n_dialogs;
+	struct list_head ending;	/* dialogs to tear down, by deadline */
+	struct delayed_work gc;
+	unsigned int gc_runs;
+	bool exiting;
+	struct proc_dir_entry *proc;
+	struct sip_alg_config cfg;
+	struct sip_alg_stats __percpu *stats;
+};
+
+struct sip_alg_net *sip_alg_pernet(const struct net *net);
+
+static inline void sip_alg_count(struct sip_alg_net *sn, enum sip_alg_stat s)
+{
+	this_cpu_inc(sn->stats->v[s]);
+}
+
+
+/* The per-packet view shared by the helper, the dialog layer and NAT. */
+struct sip_alg_media_map {
+	u8 mapped;			/* the stream's address is rewritten */
+	union nf_inet_addr addr;	/* the address to write */
+	u16 rtp_port;			/* host order */
+	u16 rtcp_port;
+};
+
+struct sip_alg_pkt {
+	struct sk_buff *skb;
+	struct nf_conn *ct;
+	enum ip_conntrack_info ctinfo;
+	enum ip_conntrack_dir dir;
+	unsigned int protoff;
+	unsigned int payloadoff;	/* first byte after the transport header */
+	unsigned int dataoff;		/* of the current message in the skb */
+	struct sip_alg_net *sn;
+	const char *buf;		/* the current message */
+	u32 len;
+	struct sip_alg_msg *msg;
+	struct sdp_alg_session *sdp;	/* NULL when the message has no SDP */
+	struct sip_alg_media_map *media;	/* per m= line, when sdp */
+	bool nat;			/* the conntrack has an address translation */
+	enum sip_alg_dir nat_dir;
+};
+
+/* What the helper keeps in nf_conn_help.data of a signalling conntrack. */
+struct sip_alg_ct_data {
+	struct hlist_head dialogs;
+};
+
+/* sip_helper.c */
 int sip_alg_helper_init(void);
 void sip_alg_helper_exit(void);
+
+/* sip_dialog.c */
+int sip_alg_dialog_init(void);
+void sip_alg_dialog_exit(void);
+void sip_alg_dialog_process(struct sip_alg_pkt *p);
+void sip_alg_dialog_master_gone(struct nf_conn *ct);
+void sip_alg_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
+extern struct sip_alg_config sip_alg_defaults;
+
+/* sip_nat.c */
+bool sip_alg_nat_dir(const struct nf_conn *ct, enum ip_conntrack_dir dir,
+		     enum sip_alg_dir *nat_dir);
+bool sip_alg_map_sender(const struct nf_conn *ct, enum ip_conntrack_dir dir,
+			const union nf_inet_addr *addr);
+/* Returns how much the message grew (or shrank); 0 when it passed as it came. */
+int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *out);
+void sip_alg_nat_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
 
 #endif /* _SIP_ALG_H */

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The NAT half: which addresses the translation changed, and writing the
+ * planned edits into the packet.
+ *
+ * For a message travelling in conntrack direction d, the sender's real
+ * address is tuple[d].src and the far side knows it as tuple[!d].dst; the
+ * receiver's address as the sender wrote it is tuple[d].dst and the receiver
+ * really is tuple[!d].src. That one rule serves masquerade (phone inside) and
+ * a static dnat (PBX inside) alike, in both directions.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/udp.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_expect.h>
+#include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_nat.h>
+#include <net/netfilter/nf_nat_helper.h>
+
+#include "sip_alg.h"
+
+static bool sip_alg_tuple_addr_eq(const union nf_inet_addr *a, const struct sip_alg_endpoint *e)
+{
+	return !memcmp(a, e->addr, e->family == 4 ? 4 : 16);
+}
+
+static void sip_alg_endpoint_set(struct sip_alg_endpoint *e, const union nf_inet_addr *a,
+				 u8 family)
+{
+	e->family = family;
+	memset(e->addr, 0, sizeof(e->addr));
+	memcpy(e->addr, a, family == 4 ? 4 : 16);
+}
+
+bool sip_alg_nat_dir(const struct nf_conn *ct, enum ip_conntrack_dir dir,
+		     enum sip_alg_dir *nat_dir)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
+	const struct nf_conntrack_tuple *r = &ct->tuplehash[!dir].tuple;
+
+	if (!(ct->status & IPS_NAT_MASK))
+		return false;
+	if (!nf_inet_addr_cmp(&t->src.u3, &r->dst.u3) || t->src.u.all != r->dst.u.all) {
+		*nat_dir = SIP_ALG_OUTBOUND;
+		return true;
+	}
+	if (!nf_inet_addr_cmp(&t->dst.u3, &r->src.u3) || t->dst.u.all != r->src.u.all) {
+		*nat_dir = SIP_ALG_INBOUND;
+		return true;
+	}
+	return false;
+}
+
+bool sip_alg_map_sender(const struct nf_conn *ct, enum ip_conntrack_dir dir,
+			const union nf_inet_addr *addr)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
+
+	return nf_inet_addr_cmp(addr, &t->src.u3) &&
+	       !nf_inet_addr_cmp(&t->src.u3, &ct->tuplehash[!dir].tuple.dst.u3);
+}
+
+/*
+ * The planner's callback. SDP media ports were chosen when their pinholes
+ * were opened (sip_dialog.c); everything else follows the address rule.
+ */
+static bool sip_alg_nat_map(void *ctx, enum sip_alg_dir dir, const struct sip_alg_addr *occ,
+			    const struct sip_alg_endpoint *seen, struct sip_alg_endpoint *out)
+{
+	const struct sip_alg_pkt *p = ctx;
+	const struct nf_conntrack_tuple *t = &p->ct->tuplehash[p->dir].tuple;
+	const struct nf_conntrack_tuple *r = &p->ct->tuplehash[!p->dir].tuple;
+	u8 family = nf_ct_l3num(p->ct) == NFPROTO_IPV4 ? 4 : 6;
+
+	if (seen->family != family)
+		return false;
+
+	if (occ->field == SIP_ALG_F_SDP_MEDIA ||
+	    (occ->field == SIP_ALG_F_SDP_RTCP && occ->role == SIP_ALG_R_RPORT)) {
+		const struct sip_alg_media_map *map;
+
+		if (!p->media || occ->media >= p->sdp->n_media)
+			return false;
+		map = &p->media[occ->media];
+		if (!map->mapped)
+			return false;
+		*out = *seen;
+		out->port = occ->field == SIP_ALG_F_SDP_MEDIA ? map->rtp_port : map->rtcp_port;
+		return true;
+	}
+
+	if (sip_alg_tuple_addr_eq(&t->src.u3, seen) &&
+	    !nf_inet_addr_cmp(&t->src.u3, &r->dst.u3)) {
+		sip_alg_endpoint_set(out, &r->dst.u3, family);
+		out->has_port = seen->has_port;
+		out->port = seen->port == ntohs(t->src.u.all) ? ntohs(r->dst.u.all) : seen->port;
+		return true;
+	}
+	if (sip_alg_tuple_addr_eq(&t->dst.u3, seen) &&
+	    !nf_inet_addr_cmp(&t->dst.u3, &r->src.u3)) {
+		sip_alg_endpoint_set(out, &r->src.u3, family);
+		out->has_port = seen->has_port;
+		out->port = seen->port == ntohs(t->dst.u.all) ? ntohs(r->src.u.all) : seen->port;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Plan the edits of the current message and write them with one payload
+ * rewrite: the bytes from the first edit to the end of the message are
+ * replaced at once, so the checksum (and for TCP the sequence adjustment) is
+ * done once whatever the number of edits.
+ */
+int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *out)
+{
+	unsigned int payload, first;
+	s32 len;
+	bool ok;
+	int err;
+
+	err = sip_alg_plan(p->buf, p->msg, p->sdp, p->nat_dir, sip_alg_nat_map, p, NULL, plan);
+	if (err) {
+		sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_PLAN);
+		return 0;
+	}
+	if (!plan->n_edits)
+		return 0;
+
+	len = sip_alg_apply(p->buf, p->msg->msg_len, plan, out,
+			    SIP_ALG_MAX_MSG_LEN + SIP_ALG_MAX_EDITS * SIP_ALG_EDIT_MAX_REPL);
+	if (len < 0 || len > SIP_ALG_MAX_MSG_LEN) {
+		sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_PLAN);
+		return 0;
+	}
+
+	first = plan->edits[0].off;
+	if (nf_ct_protonum(p->ct) == IPPROTO_TCP) {
+		payload = p->dataoff - p->payloadoff;
+		ok = nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff,
+					      payload + first, p->msg->msg_len - first,
+					      out + first, len - first);
+	} else {
+		payload = p->dataoff - p->protoff - sizeof(struct udphdr);
+		ok = nf_nat_mangle_udp_packet(p->skb, p->ct, p->ctinfo, p->protoff,
+					      payload + first, p->msg->msg_len - first,
+					      out + first, len - first);
+	}
+	if (!ok) {
+		/* Nothing was written: the message goes on as it came. */
+		sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
+		nf_ct_helper_log(p->skb, p->ct, "passed unmodified: cannot resize the packet");
+		return 0;
+	}
+	sip_alg_count(p->sn, SIP_ALG_STAT_REWRITTEN);
+	this_cpu_add(p->sn->stats->v[SIP_ALG_STAT_EDITS], plan->n_edits);
+	return len - (s32)p->msg->msg_len;
+}
+
+/* An expected media or signalling connection reaches the inside endpoint. */
+void sip_alg_nat_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
+{
+	struct nf_nat_range2 range = {};
+
+	range.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
+	range.min_addr = exp->saved_addr;
+	range.max_addr = exp->saved_addr;
+	range.min_proto = exp->saved_proto;
+	range.max_proto = exp->saved_proto;
+	nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
+}
