@@ -423,7 +423,9 @@ static bool parse_num(const char *b, u32 *pp, u32 end, u32 max_digits, u32 *val)
 	u32 p = *pp, v = 0;
 
 	while (p < end && cls(b[p], SIP_C_DIGIT)) {
-		if (p - *pp >= max_digits)
+		/* more digits than allowed, or past 2^32 - 1 */
+		if (p - *pp >= max_digits || v > 429496729 ||
+		    (v == 429496729 && b[p] > '5'))
 			return false;
 		v = v * 10 + (u32)(b[p] - '0');
 		p++;
