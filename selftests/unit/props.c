@@ -112,6 +112,22 @@ static bool edits_sane(const struct sip_alg_plan *pl, const struct sip_alg_msg *
 	return d == pl->delta;
 }
 
+/* Content-Length written as the planner would write it (no leading zeros). */
+static bool cl_canonical(const char *b, const struct sip_alg_msg *m)
+{
+	char txt[16];
+	uint32_t i, n;
+
+	if (m->content_length < 0)
+		return true;
+	n = (uint32_t)snprintf(txt, sizeof(txt), "%d", m->content_length);
+	for (i = 0; i < m->n_headers; i++)
+		if (m->headers[i].id == SIP_ALG_H_CONTENT_LENGTH &&
+		    (m->headers[i].value.len != n || memcmp(b + m->headers[i].value.off, txt, n)))
+			return false;
+	return true;
+}
+
 static int parse_all(const char *b, uint32_t len, bool stream, struct sip_alg_msg *m,
 		     struct sdp_alg_session *s, bool *has_sdp)
 {
@@ -178,7 +194,7 @@ static const char *one_dir(const char *buf, bool stream, enum sip_alg_dir dir,
 		return "output has a different number of addresses";
 
 	/* un-apply: the inverse mapping on the output gives the input back */
-	if (!fm.collision && !fm.noncanon) {
+	if (!fm.collision && !fm.noncanon && cl_canonical(buf, &p_msg)) {
 		im.buf = p_out;
 		err = sip_alg_plan(p_out, &p_msg2, has2 ? &p_sdp2 : NULL, dir, props_map_fn, &im,
 				   NULL, &p_plan2);

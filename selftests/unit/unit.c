@@ -1184,8 +1184,46 @@ static void test_apply(void)
 	ok(sip_alg_apply(in, 10, &plan, o, sizeof(o)) == -1, "apply: bad edit count rejected");
 }
 
-int main(void)
+/* Write the good messages as fuzz seeds: DIR/sip, DIR/sdp, DIR/plan. */
+static int dump(const char *dir)
 {
+	char path[512];
+	uint32_t i, len;
+	FILE *f;
+	int k;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		for (k = 0; k < 2; k++) {
+			len = mk_mode(good[i].t, buf, k);
+			snprintf(path, sizeof(path), "%s/sip/seed-%02u%s", dir, i, k ? "-lf" : "");
+			f = fopen(path, "wb");
+			if (!f)
+				return 1;
+			fwrite(buf, 1, len, f);
+			fclose(f);
+			snprintf(path, sizeof(path), "%s/plan/seed-%02u%s", dir, i, k ? "-lf" : "");
+			f = fopen(path, "wb");
+			if (!f)
+				return 1;
+			fwrite(buf, 1, len, f);
+			fclose(f);
+			if (sip_alg_parse(buf, len, false, &msg) || !msg.sdp.len)
+				continue;
+			snprintf(path, sizeof(path), "%s/sdp/seed-%02u%s", dir, i, k ? "-lf" : "");
+			f = fopen(path, "wb");
+			if (!f)
+				return 1;
+			fwrite(buf + msg.sdp.off, 1, msg.sdp.len, f);
+			fclose(f);
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--dump"))
+		return dump(argv[2]);
 	printf("TAP version 13\n");
 	test_ip();
 	test_good();
