@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Entry points for building, testing and installing nf_sip_alg.
+# `make help` lists them. The kernel-side objects are described in Kbuild.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -ec
+
+# Kernel to build for: the running one when its headers are installed, else
+# the newest installed kernel that has headers (a build machine or this CI
+# container, whose own kernel has none). KDIR alone also works.
+KRELS_WITH_HEADERS := $(shell ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4 | sort -V)
+ifeq ($(origin KREL),undefined)
+  ifneq ($(origin KDIR),undefined)
+    KREL := $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+  else ifneq ($(wildcard /lib/modules/$(shell uname -r)/build),)
+    KREL := $(shell uname -r)
+  else
+    KREL := $(lastword $(KRELS_WITH_HEADERS))
+  endif
+endif
+KDIR ?= /lib/modules/$(KREL)/build
+
+# The kernels `make check` covers: those with headers and a bootable image,
+# i.e. every Debian kernel that scripts/deps.sh installed.
+CHECK_KRELS ?= $(foreach k,$(KRELS_WITH_HEADERS),$(if $(wildcard /boot/vmlinuz-$(k)),$(k)))
+
+MODULE := nf_sip_alg
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+# What makes up the kernel module, for the per-kernel build trees and DKMS.
+KBUILD_SOURCES = Kbuild $(wildcard *.c *.h) include
+STYLE_SOURCES = $(wildcard *.c *.h include/*.h include/*/*.h include/*/*/*.h)
+
+# Builds for other kernels than the top-level one go to .build/<krel>/, a tree
+# of symlinks to the sources: Kbuild puts objects next to the sources (M=), so
+# one directory per kernel keeps builds from overwriting each other.
+BUILD_ROOT := .build
+BDIR = $(BUILD_ROOT)/$(KREL)
+CACHE := .cache
+
+W ?= 1
+FUZZ_SECONDS ?= 60
+TESTS ?= $(sort $(wildcard selftests/netns/*.sh))
+
+.PHONY: all module kbuild build-all sparse style checkpatch unit bench-parse fuzz fuzz-smoke \
+	vm-test dkms-check check demo deps install uninstall dkms-install clean distclean help
+
+all: module
+
+help:
+	@echo 'Build'
+	@echo '  make [KREL=<release>|KDIR=<dir>]  build $(MODULE).ko here, for KREL ($(KREL))'
+	@echo '  make kbuild KREL=<release>       build in $(BUILD_ROOT)/<release>/ (used by the tests)'
+	@echo '  make build-all                   kbuild for every installed kernel: $(CHECK_KRELS)'
+	@echo '  make sparse                      sparse (C=2) over the module, must print nothing'
+	@echo '  make style                       checkpatch --strict over our C sources'
+	@echo 'Test'
+	@echo '  make check                       everything CI runs (deps, builds, tests, VMs)'
+	@echo '  make unit                        userspace unit tests (selftests/unit)'
+	@echo '  make bench-parse                 parser benchmark (selftests/unit)'
+	@echo '  make fuzz [FUZZ_SECONDS=n]       run the fuzzers (selftests/fuzz), default $(FUZZ_SECONDS)s'
+	@echo '  make vm-test [KREL=..] [TESTS=..] boot KREL in QEMU and run selftests (selftests/vm/run)'
+	@echo '  make dkms-check                  dkms build for every installed kernel, in a scratch tree'
+	@echo '  make demo                        a phone calls a server through the router, in a VM'
+	@echo 'Install'
+	@echo '  make deps                        install build/test dependencies (root, Debian 12)'
+	@echo '  make install                     install the module for KREL and run depmod'
+	@echo '  make uninstall                   remove what make install installed'
+	@echo '  make dkms-install                register, build and install the module with DKMS'
+	@echo '  make clean | distclean           remove build products | and caches'
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) modules
+
+# Build in $(BDIR) and fail on any compiler or modpost warning.
+kbuild:
+	@test -d $(KDIR) || { echo "no kernel headers in $(KDIR)" >&2; exit 1; }
+	@mkdir -p $(BDIR)
+	@find $(BDIR) -maxdepth 1 -type l ! -exec test -e {} \; -delete
+	@for f in $(KBUILD_SOURCES); do ln -sfn $(CURDIR)/$$f $(BDIR)/$$f; done
+	@$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BDIR) W=$(W) modules 2>&1 | tee $(BDIR)/build.log
+	@! grep -i 'warning' $(BDIR)/build.log
+
+build-all:
+	@for k in $(CHECK_KRELS); do $(MAKE) --no-print-directory kbuild KREL=$$k || exit; done
+
+# C=2 checks every file, built or not; any output from sparse is a finding.
+sparse: kbuild
+	@$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BDIR) C=2 modules 2>&1 | tee $(BDIR)/sparse.log
+	@! grep -E ': (warning|error):' $(BDIR)/sparse.log
+
+# checkpatch.pl and its word lists come from Debian's kernel source tarball.
+CHECKPATCH := $(CACHE)/checkpatch/scripts/checkpatch.pl
+$(CHECKPATCH):
+	@test -r /usr/src/linux-source-6.1.tar.xz || { echo "install linux-source-6.1 (make deps)" >&2; exit 1; }
+	@mkdir -p $(CACHE)/checkpatch
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C $(CACHE)/checkpatch --strip-components=1 \
+		linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+	@touch $@
+
+style checkpatch: $(CHECKPATCH)
+	$(CHECKPATCH) --strict --no-tree --quiet --show-types -f $(STYLE_SOURCES)
+
+# The userspace parts have their own Makefiles; until they exist, say so.
+define delegate
+	@if [ -f $(1)/Makefile ]; then $(MAKE) -C $(1) $(2); \
+	else echo "$(1)/Makefile does not exist yet: skipping $(2)"; fi
+endef
+
+unit:
+	$(call delegate,selftests/unit,check)
+
+bench-parse:
+	$(call delegate,selftests/unit,bench-parse)
+
+fuzz:
+	$(call delegate,selftests/fuzz,run FUZZ_SECONDS=$(FUZZ_SECONDS))
+
+fuzz-smoke:
+	$(call delegate,selftests/fuzz,smoke FUZZ_SECONDS=$(FUZZ_SECONDS))
+
+vm-test:
+	selftests/vm/run --kernel $(KREL) $(TESTS)
+
+# dkms add + build in a throw-away DKMS tree, for every installed kernel.
+dkms-check:
+	@scripts/dkms-check $(CHECK_KRELS)
+
+check:
+	@scripts/check
+
+demo:
+	@scripts/demo
+
+deps:
+	scripts/deps.sh
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(KREL)
+
+uninstall:
+	rm -f /lib/modules/$(KREL)/extra/$(MODULE).ko*
+	depmod -a $(KREL)
+
+dkms-install:
+	rm -rf /usr/src/$(MODULE)-$(VERSION)
+	mkdir -p /usr/src/$(MODULE)-$(VERSION)
+	cp -r Makefile dkms.conf $(KBUILD_SOURCES) /usr/src/$(MODULE)-$(VERSION)/
+	dkms install $(MODULE)/$(VERSION)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD_ROOT)
+
+distclean: clean
+	rm -rf $(CACHE)
