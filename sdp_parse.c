@@ -225,6 +225,11 @@ static int parse_attr(struct sdp_pctx *c, u32 p, u32 le)
 	u32 ns = p, nl;
 	int dir = -1;
 
+	/* only a few attributes matter: skip the rest on their first letter */
+	if (b[p] != 'r' && b[p] != 's' && b[p] != 'i' && b[p] != 'c')
+		return SIP_ALG_OK;
+	if (b[p] == 'r' && (le - p < 4 || (b[p + 1] != 't' && b[p + 1] != 'e')))
+		return SIP_ALG_OK;
 	while (p < le && b[p] != ':')
 		p++;
 	nl = p - ns;
@@ -264,7 +269,7 @@ int sdp_alg_parse(const char *buf, struct sip_alg_span sdp, u16 max_media,
 {
 	u32 p = sdp.off, end = (u32)sdp.off + sdp.len, nl, le, next;
 	struct sdp_pctx c;
-	const char *e;
+	u32 ts, te;
 	int idx, err;
 
 	s->origin = -1;
@@ -281,9 +286,8 @@ int sdp_alg_parse(const char *buf, struct sip_alg_span sdp, u16 max_media,
 		max_media = max_media ? SDP_ALG_MAX_MEDIA : SDP_ALG_DEFAULT_MAX_MEDIA;
 
 	while (p < end) {
-		e = memchr(buf + p, '\n', end - p);
-		nl = e ? (u32)(e - buf) : end;
-		next = e ? nl + 1 : end;
+		nl = sip_alg_find_lf(buf, p, end);
+		next = nl < end ? nl + 1 : end;
 		le = (nl > p && buf[nl - 1] == '\r') ? nl - 1 : nl;
 		if (le == p) {
 			/* a stray empty line, typically at the end: tolerated */
@@ -305,9 +309,8 @@ int sdp_alg_parse(const char *buf, struct sip_alg_span sdp, u16 max_media,
 			/* username sess-id sess-version nettype addrtype address */
 			p += 2;
 			for (idx = 0; idx < 3; idx++)
-				if (!next_tok(buf, &p, le, &nl, &next))
+				if (!next_tok(buf, &p, le, &ts, &te))
 					return SIP_ALG_E_SDP;
-			next = e ? (u32)(e - buf) + 1 : end;
 			idx = parse_net_addr(&c, &p, le, SIP_ALG_F_SDP_ORIGIN, false);
 			if (idx < -1)
 				return -idx;

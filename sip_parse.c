@@ -85,9 +85,20 @@ static u32 skip_lws(const char *b, u32 p, u32 end)
 	return p;
 }
 
+/* Case-insensitive compare against a lower-case literal; no libc call. */
+static inline bool ieq(const char *s, const char *lit, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (lower(s[i]) != lit[i])
+			return false;
+	return true;
+}
+
 static inline bool span_is(const char *b, u32 off, u32 len, const char *lit, u32 lit_len)
 {
-	return len == lit_len && !strncasecmp(b + off, lit, lit_len);
+	return len == lit_len && ieq(b + off, lit, lit_len);
 }
 
 static inline struct sip_alg_span mkspan(u32 off, u32 len)
@@ -99,26 +110,27 @@ static inline struct sip_alg_span mkspan(u32 off, u32 len)
 
 static bool parse_ip4(const char *s, u32 len, u8 *addr)
 {
-	u32 i = 0, part = 0, v, nd;
+	u32 i, part = 0, v = 0, nd = 0;
+	u8 c;
 
-	while (part < 4) {
-		v = 0;
-		nd = 0;
-		while (i < len && s[i] >= '0' && s[i] <= '9' && nd < 4) {
-			v = v * 10 + (s[i] - '0');
-			i++;
-			nd++;
+	for (i = 0; i < len; i++) {
+		c = (u8)s[i] - '0';
+		if (c <= 9) {
+			v = v * 10 + c;
+			if (++nd > 3)
+				return false;
+			continue;
 		}
-		if (!nd || nd > 3 || v > 255)
+		if (s[i] != '.' || !nd || v > 255 || part == 3)
 			return false;
 		addr[part++] = (u8)v;
-		if (part == 4)
-			break;
-		if (i >= len || s[i] != '.')
-			return false;
-		i++;
+		v = 0;
+		nd = 0;
 	}
-	return i == len;
+	if (part != 3 || !nd || v > 255)
+		return false;
+	addr[3] = (u8)v;
+	return true;
 }
 
 static inline int hexval(char c)
@@ -218,17 +230,18 @@ bool sip_alg_parse_ip(const char *s, u32 len, u8 *family, u8 addr[16])
 	return true;
 }
 
-static u32 fmt_dec(u32 v, char *out)
+u32 sip_alg_fmt_dec(u32 v, char *out)
 {
-	char tmp[10];
-	u32 n = 0, i;
+	u32 n = v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1, i;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
+	if (v >= 100000)
+		n = v >= 1000000000 ? 10 : v >= 100000000 ? 9 : v >= 10000000 ? 8 :
+		    v >= 1000000 ? 7 : 6;
+	for (i = n; i > 1; i--) {
+		out[i - 1] = (char)('0' + v % 10);
 		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	}
+	out[0] = (char)('0' + v);
 	return n;
 }
 
@@ -239,7 +252,7 @@ static u32 fmt_ip4(const u8 *a, char *out)
 	for (i = 0; i < 4; i++) {
 		if (i)
 			out[n++] = '.';
-		n += fmt_dec(a[i], out + n);
+		n += sip_alg_fmt_dec(a[i], out + n);
 	}
 	return n;
 }
@@ -357,26 +370,33 @@ static u8 method_id(const char *s, u32 len)
 }
 
 static const struct sip_name sip_hdrs[] = {
-	{ 3, SIP_ALG_H_VIA, "via" },
-	{ 4, SIP_ALG_H_FROM, "from" },
-	{ 2, SIP_ALG_H_TO, "to" },
+	{ 12, SIP_ALG_H_ALLOW_EVENTS, "allow-events" },
 	{ 7, SIP_ALG_H_CALL_ID, "call-id" },
-	{ 4, SIP_ALG_H_CSEQ, "cseq" },
 	{ 7, SIP_ALG_H_CONTACT, "contact" },
-	{ 5, SIP_ALG_H_ROUTE, "route" },
-	{ 12, SIP_ALG_H_RECORD_ROUTE, "record-route" },
+	{ 16, SIP_ALG_H_CONTENT_ENCODING, "content-encoding" },
 	{ 14, SIP_ALG_H_CONTENT_LENGTH, "content-length" },
 	{ 12, SIP_ALG_H_CONTENT_TYPE, "content-type" },
-	{ 7, SIP_ALG_H_EXPIRES, "expires" },
-	{ 9, SIP_ALG_H_SUPPORTED, "supported" },
-	{ 7, SIP_ALG_H_SUBJECT, "subject" },
+	{ 4, SIP_ALG_H_CSEQ, "cseq" },
 	{ 5, SIP_ALG_H_EVENT, "event" },
-	{ 16, SIP_ALG_H_CONTENT_ENCODING, "content-encoding" },
+	{ 7, SIP_ALG_H_EXPIRES, "expires" },
+	{ 4, SIP_ALG_H_FROM, "from" },
+	{ 12, SIP_ALG_H_RECORD_ROUTE, "record-route" },
 	{ 8, SIP_ALG_H_REFER_TO, "refer-to" },
-	{ 12, SIP_ALG_H_ALLOW_EVENTS, "allow-events" },
 	{ 11, SIP_ALG_H_REFERRED_BY, "referred-by" },
+	{ 5, SIP_ALG_H_ROUTE, "route" },
 	{ 15, SIP_ALG_H_SESSION_EXPIRES, "session-expires" },
+	{ 7, SIP_ALG_H_SUBJECT, "subject" },
+	{ 9, SIP_ALG_H_SUPPORTED, "supported" },
+	{ 2, SIP_ALG_H_TO, "to" },
+	{ 3, SIP_ALG_H_VIA, "via" },
 };
+
+/* Index of the first sip_hdrs[] entry per initial letter (slot 0: not a letter). */
+static const u8 sip_hdr_first[27] = {
+	19, 0, 19, 1, 19, 7, 9, 19, 19, 19, 19, 19, 19, 19,
+	19, 19, 19, 19, 10, 14, 17, 19, 18, 19, 19, 19, 19,
+};
+
 
 /* RFC 3261 7.3.3, RFC 3265, RFC 3515, RFC 3892, RFC 4028 */
 static const u8 sip_compact[26] = {
@@ -410,9 +430,10 @@ static u8 header_id(const char *s, u32 len, u8 *compact)
 		}
 		return SIP_ALG_H_OTHER;
 	}
-	for (i = 0; i < ARRAY_SIZE(sip_hdrs); i++)
-		if (sip_hdrs[i].len == len && sip_hdrs[i].name[0] == c0 &&
-		    !strncasecmp(sip_hdrs[i].name, s, len))
+	/* the first letter and the length pick at most two candidates */
+	for (i = sip_hdr_first[c0 >= 'a' && c0 <= 'z' ? c0 - 'a' + 1 : 0];
+	     i < ARRAY_SIZE(sip_hdrs) && sip_hdrs[i].name[0] == c0; i++)
+		if (sip_hdrs[i].len == len && ieq(s, sip_hdrs[i].name, len))
 			return sip_hdrs[i].id;
 	return SIP_ALG_H_OTHER;
 }
@@ -474,18 +495,19 @@ static int classify_host(const char *b, u32 p, u32 hend, struct sip_alg_hostport
 		hp->family = 6;
 		return SIP_ALG_OK;
 	}
-	for (i = p; i < hend; i++)
-		if (!cls(b[i], SIP_C_DIGIT) && b[i] != '.')
-			break;
-	if (i == hend) {
-		if (!parse_ip4(b + p, hend - p, hp->addr))
-			return SIP_ALG_E_HOST;
+	hp->family = 0;
+	/* a name's last label starts with a letter: digits and dots are IPv4 */
+	if (!cls(b[hend - 1], SIP_C_DIGIT))
+		return SIP_ALG_OK;
+	if (parse_ip4(b + p, hend - p, hp->addr)) {
 		memset(hp->addr + 4, 0, 12);
 		hp->family = 4;
 		return SIP_ALG_OK;
 	}
-	hp->family = 0;
-	return SIP_ALG_OK;
+	for (i = p; i < hend; i++)
+		if (!cls(b[i], SIP_C_DIGIT) && b[i] != '.')
+			return SIP_ALG_OK;
+	return SIP_ALG_E_HOST;
 }
 
 /*
@@ -615,7 +637,7 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 		}
 		switch (nl) {
 		case 3:
-			if (kind == PK_HDR && vl && !strncasecmp(b + ns, "tag", 3)) {
+			if (kind == PK_HDR && vl && ieq(b + ns, "tag", 3)) {
 				if (field == SIP_ALG_F_FROM && !c->got_from_tag) {
 					m->from_tag = mkspan(vs, vl);
 					c->got_from_tag = 1;
@@ -627,7 +649,7 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 			break;
 		case 5:
 			/* rport=N (RFC 3581); the bare form has nothing to rewrite */
-			if (kind == PK_VIA && vl && !strncasecmp(b + ns, "rport", 5)) {
+			if (kind == PK_VIA && vl && ieq(b + ns, "rport", 5)) {
 				q = vs;
 				if (!parse_num(b, &q, vs + vl, 5, &v) || q != vs + vl || v > 65535)
 					return SIP_ALG_E_PORT;
@@ -641,7 +663,7 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 				a->transport = hostocc ? hostocc->transport : SIP_ALG_T_NONE;
 				break;
 			}
-			if (vl && !strncasecmp(b + ns, "maddr", 5)) {
+			if (vl && ieq(b + ns, "maddr", 5)) {
 				q = vs;
 				err = parse_hostport(b, &q, vs + vl, &hp);
 				if (err)
@@ -656,14 +678,14 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 			}
 			break;
 		case 6:
-			if (kind == PK_VIA && vl && !strncasecmp(b + ns, "branch", 6) &&
+			if (kind == PK_VIA && vl && ieq(b + ns, "branch", 6) &&
 			    !c->got_branch) {
 				m->branch = mkspan(vs, vl);
 				c->got_branch = 1;
 			}
 			break;
 		case 7:
-			if (kind == PK_HDR && vl && !strncasecmp(b + ns, "expires", 7)) {
+			if (kind == PK_HDR && vl && ieq(b + ns, "expires", 7)) {
 				q = vs;
 				if (!parse_num(b, &q, vs + vl, 10, &v) || q != vs + vl)
 					break;
@@ -675,7 +697,7 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 			break;
 		case 8:
 			/* received=IP (RFC 3261 18.2.1): an address, never a name */
-			if (kind == PK_VIA && vl && !strncasecmp(b + ns, "received", 8)) {
+			if (kind == PK_VIA && vl && ieq(b + ns, "received", 8)) {
 				a = new_addr(c, field, SIP_ALG_R_RECEIVED, scheme);
 				if (!a)
 					return SIP_ALG_E_TOO_MANY_ADDRS;
@@ -693,7 +715,7 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 			}
 			break;
 		case 9:
-			if (kind != PK_VIA && vl && !strncasecmp(b + ns, "transport", 9)) {
+			if (kind != PK_VIA && vl && ieq(b + ns, "transport", 9)) {
 				v = transport_id(b, vs, vl);
 				for (i = first; i < m->n_addrs; i++)
 					m->addrs[i].transport = (u8)v;
@@ -892,7 +914,7 @@ static int parse_via(struct sip_pctx *c, u32 p, u32 end)
 			p++;
 			continue;
 		}
-		if (end - p < 3 || strncasecmp(b + p, "SIP", 3))
+		if (end - p < 3 || !ieq(b + p, "sip", 3))
 			return SIP_ALG_E_VIA;
 		p = skip_lws(b, p + 3, end);
 		if (p >= end || b[p] != '/')
@@ -981,7 +1003,7 @@ static int parse_content_type(struct sip_pctx *c, u32 p, u32 end)
 	while (p < end && (cls(b[p], SIP_C_TOKEN) || b[p] == '/'))
 		p++;
 	m->content_type = mkspan(s, p - s);
-	if (p - s < 10 || strncasecmp(b + s, "multipart/", 10))
+	if (p - s < 10 || !ieq(b + s, "multipart/", 10))
 		return SIP_ALG_OK;
 	/* only multipart needs its parameters: the boundary */
 	for (;;) {
@@ -1090,7 +1112,7 @@ static int parse_start_line(struct sip_pctx *c, u32 p, u32 le)
 	u32 s, v, q;
 	int err;
 
-	if (le - p >= 8 && !strncasecmp(b + p, "SIP/", 4)) {
+	if (le - p >= 8 && ieq(b + p, "sip/", 4)) {
 		if (memcmp(b + p + 4, "2.0", 3) || !cls(b[p + 7], SIP_C_WS))
 			return SIP_ALG_E_VERSION;
 		m->kind = SIP_ALG_RESPONSE;
@@ -1129,7 +1151,7 @@ static int parse_start_line(struct sip_pctx *c, u32 p, u32 le)
 	q = p;
 	while (p < le && cls(b[p], SIP_C_WS))
 		p++;
-	if (le - p != 7 || strncasecmp(b + p, "SIP/", 4))
+	if (le - p != 7 || !ieq(b + p, "sip/", 4))
 		return SIP_ALG_E_START_LINE;
 	if (memcmp(b + p + 4, "2.0", 3))
 		return SIP_ALG_E_VERSION;
@@ -1143,11 +1165,10 @@ static int parse_start_line(struct sip_pctx *c, u32 p, u32 le)
 /* The line starting at @p, CR LF or LF ended; false when no LF follows. */
 static inline bool line_end(const char *b, u32 p, u32 lim, u32 *nl)
 {
-	const char *e = memchr(b + p, '\n', lim - p);
-
-	if (!e)
+	p = sip_alg_find_lf(b, p, lim);
+	if (p >= lim)
 		return false;
-	*nl = (u32)(e - b);
+	*nl = p;
 	return true;
 }
 
@@ -1190,10 +1211,10 @@ static int find_sdp_part(struct sip_alg_msg *m, const char *b)
 			if (le == p) {
 				in_hdrs = false;
 				cs = nl < end ? nl + 1 : end;
-			} else if (le - p >= 13 && !strncasecmp(b + p, "content-type:", 13)) {
+			} else if (le - p >= 13 && ieq(b + p, "content-type:", 13)) {
 				u32 q = skip_lws(b, p + 13, le);
 
-				is_sdp = le - q >= 15 && !strncasecmp(b + q, "application/sdp", 15) &&
+				is_sdp = le - q >= 15 && ieq(b + q, "application/sdp", 15) &&
 					 (le - q == 15 || !cls(b[q + 15], SIP_C_TOKEN));
 			}
 		}
@@ -1325,7 +1346,7 @@ int sip_alg_parse(const char *buf, u32 len, bool stream, struct sip_alg_msg *msg
 			    "application/sdp", 15)) {
 			msg->sdp = msg->body;
 		} else if (msg->content_type.len >= 10 &&
-			   !strncasecmp(buf + msg->content_type.off, "multipart/", 10)) {
+			   ieq(buf + msg->content_type.off, "multipart/", 10)) {
 			err = find_sdp_part(msg, buf);
 			if (err)
 				return err;

@@ -56,20 +56,6 @@ static u16 default_port(const struct sip_alg_addr *occ)
 	return 5060;
 }
 
-static u32 put_dec(u32 v, char *out)
-{
-	char tmp[10];
-	u32 n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
-}
-
 static int add_edit(struct plan_ctx *c, u32 off, u32 len, const char *repl, u32 rlen, u8 field)
 {
 	struct sip_alg_plan *plan = c->plan;
@@ -164,7 +150,7 @@ static int plan_sip_addr(struct plan_ctx *c, const struct sip_alg_msg *msg, u16 
 	case SIP_ALG_R_RPORT:
 		if (out.port == seen.port)
 			return SIP_ALG_OK;
-		n = put_dec(out.port, repl);
+		n = sip_alg_fmt_dec(out.port, repl);
 		return add_edit(c, occ->hp.port.off, occ->hp.port.len, repl, n, occ->field);
 	case SIP_ALG_R_HOST:
 		if (same_addr(&seen, &out) && out.port == seen.port)
@@ -177,7 +163,7 @@ static int plan_sip_addr(struct plan_ctx *c, const struct sip_alg_msg *msg, u16 
 		/* keep a written port; add one only when it is not the default */
 		if (occ->hp.port.len || out.port != default_port(occ)) {
 			repl[n++] = ':';
-			n += put_dec(out.port, repl + n);
+			n += sip_alg_fmt_dec(out.port, repl + n);
 		}
 		off = occ->hp.host.off;
 		len = occ->hp.port.len ? occ->hp.port.off + occ->hp.port.len - off
@@ -254,7 +240,7 @@ static int plan_sdp_addr(struct plan_ctx *c, const struct sdp_alg_session *s, u1
 	if (!out.port)
 		out.port = seen.port;
 	if (seen.has_port && out.port != seen.port) {
-		n = put_dec(out.port, repl);
+		n = sip_alg_fmt_dec(out.port, repl);
 		err = add_edit(c, occ->hp.port.off, occ->hp.port.len, repl, n, occ->field);
 		if (err)
 			return err;
@@ -333,7 +319,7 @@ static int plan_content_length(struct plan_ctx *c, const struct sip_alg_msg *msg
 
 	ncl = msg->content_length + c->body_delta;
 	plan->new_content_length = ncl;
-	n = (u16)put_dec((u32)ncl, repl);
+	n = (u16)sip_alg_fmt_dec((u32)ncl, repl);
 	for (h = 0; h < msg->n_headers; h++) {
 		if (msg->headers[h].id != SIP_ALG_H_CONTENT_LENGTH)
 			continue;

@@ -206,6 +206,33 @@ struct sip_alg_msg {
 extern const u8 sip_alg_ctab[256];
 
 /*
+ * Offset of the first LF in b[p..end), or end. Eight bytes per step: the
+ * kernel's memchr() is a byte loop, and line ends are most of the work.
+ */
+static inline u32 sip_alg_find_lf(const char *b, u32 p, u32 end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	const u64 ones = 0x0101010101010101ULL, lf = 0x0a0a0a0a0a0a0a0aULL;
+	u64 w, x;
+
+	while (p + 8 <= end) {
+		memcpy(&w, b + p, 8);
+		x = w ^ lf;
+		x = (x - ones) & ~x & (ones << 7);
+		if (x)
+			return p + ((u32)__builtin_ctzll(x) >> 3);
+		p += 8;
+	}
+#endif
+	while (p < end && b[p] != '\n')
+		p++;
+	return p;
+}
+
+/* Decimal digits of @v into @out (up to 10 bytes, no NUL); returns the count. */
+u32 sip_alg_fmt_dec(u32 v, char *out);
+
+/*
  * Parse one SIP message at buf[0..len). @stream: the bytes come from a TCP
  * stream, so a message without a complete header block or body is
  * SIP_ALG_E_INCOMPLETE and Content-Length is mandatory; for a datagram a
