@@ -20,12 +20,12 @@ static bool next_tok(const char *b, u32 *pp, u32 end, u32 *ts, u32 *te)
 {
 	u32 p = *pp;
 
-	while (p < end && sip_alg_ctab[(u8)b[p]] & SIP_C_WS)
+	while (p < end && (b[p] == ' ' || b[p] == '\t'))
 		p++;
 	if (p >= end)
 		return false;
 	*ts = p;
-	while (p < end && !(sip_alg_ctab[(u8)b[p]] & SIP_C_WS))
+	while (p < end && b[p] != ' ' && b[p] != '\t')
 		p++;
 	*te = p;
 	*pp = p;
@@ -226,6 +226,8 @@ static int parse_attr(struct sdp_pctx *c, u32 p, u32 le)
 	int dir = -1;
 
 	/* only a few attributes matter: skip the rest on their first letter */
+	if (p >= le)
+		return SIP_ALG_OK;
 	if (b[p] != 'r' && b[p] != 's' && b[p] != 'i' && b[p] != 'c')
 		return SIP_ALG_OK;
 	if (b[p] == 'r' && (le - p < 4 || (b[p + 1] != 't' && b[p + 1] != 'e')))

@@ -90,8 +90,9 @@ static inline bool ieq(const char *s, const char *lit, u32 n)
 {
 	u32 i;
 
+	/* @lit is lower case, so only a letter may differ in the 0x20 bit */
 	for (i = 0; i < n; i++)
-		if (lower(s[i]) != lit[i])
+		if (s[i] != lit[i] && ((s[i] | 0x20) != lit[i] || lit[i] < 'a'))
 			return false;
 	return true;
 }
@@ -217,16 +218,15 @@ bool sip_alg_parse_ip(const char *s, u32 len, u8 *family, u8 addr[16])
 {
 	if (!len || len > 45)
 		return false;
-	if (memchr(s, ':', len)) {
-		if (!parse_ip6(s, len, addr))
-			return false;
-		*family = 6;
+	/* IPv4 fails within four bytes on an IPv6 literal */
+	if (parse_ip4(s, len, addr)) {
+		memset(addr + 4, 0, 12);
+		*family = 4;
 		return true;
 	}
-	if (!parse_ip4(s, len, addr))
+	if (!parse_ip6(s, len, addr))
 		return false;
-	memset(addr + 4, 0, 12);
-	*family = 4;
+	*family = 6;
 	return true;
 }
 
@@ -247,12 +247,20 @@ u32 sip_alg_fmt_dec(u32 v, char *out)
 
 static u32 fmt_ip4(const u8 *a, char *out)
 {
-	u32 n = 0, i;
+	u32 n = 0, i, v;
 
 	for (i = 0; i < 4; i++) {
+		v = a[i];
 		if (i)
 			out[n++] = '.';
-		n += sip_alg_fmt_dec(a[i], out + n);
+		if (v >= 100) {
+			out[n++] = (char)('0' + v / 100);
+			v %= 100;
+			out[n++] = (char)('0' + v / 10);
+		} else if (v >= 10) {
+			out[n++] = (char)('0' + v / 10);
+		}
+		out[n++] = (char)('0' + v % 10);
 	}
 	return n;
 }
@@ -485,29 +493,46 @@ static struct sip_alg_addr *new_addr(struct sip_pctx *c, u8 field, u8 role, u8 s
  */
 static int classify_host(const char *b, u32 p, u32 hend, struct sip_alg_hostport *hp)
 {
-	u32 i;
-
 	hp->host = mkspan(p, hend - p);
-	if (b[p] == '[') {
-		if (hend - p < 4 || b[hend - 1] != ']' ||
-		    !parse_ip6(b + p + 1, hend - p - 2, hp->addr))
-			return SIP_ALG_E_HOST;
-		hp->family = 6;
-		return SIP_ALG_OK;
+	if (hend - p < 4 || b[p] != '[' || b[hend - 1] != ']' ||
+	    !parse_ip6(b + p + 1, hend - p - 2, hp->addr))
+		return SIP_ALG_E_HOST;
+	hp->family = 6;
+	return SIP_ALG_OK;
+}
+
+/*
+ * Digits and dots from b[p]: returns where they end; *valid when they make
+ * a dotted-quad IPv4 address, stored in addr[0..3].
+ */
+static u32 scan_ip4(const char *b, u32 p, u32 end, u8 *addr, bool *valid)
+{
+	u32 v = 0, nd = 0, part = 0;
+	bool good = true;
+	u8 c;
+
+	for (; p < end; p++) {
+		c = (u8)b[p] - '0';
+		if (c <= 9) {
+			v = v * 10 + c;
+			nd++;
+			continue;
+		}
+		if (b[p] != '.')
+			break;
+		if (!nd || nd > 3 || v > 255 || part >= 3)
+			good = false;
+		else
+			addr[part++] = (u8)v;
+		v = 0;
+		nd = 0;
 	}
-	hp->family = 0;
-	/* a name's last label starts with a letter: digits and dots are IPv4 */
-	if (!cls(b[hend - 1], SIP_C_DIGIT))
-		return SIP_ALG_OK;
-	if (parse_ip4(b + p, hend - p, hp->addr)) {
-		memset(hp->addr + 4, 0, 12);
-		hp->family = 4;
-		return SIP_ALG_OK;
-	}
-	for (i = p; i < hend; i++)
-		if (!cls(b[i], SIP_C_DIGIT) && b[i] != '.')
-			return SIP_ALG_OK;
-	return SIP_ALG_E_HOST;
+	if (!nd || nd > 3 || v > 255 || part != 3)
+		good = false;
+	else
+		addr[3] = (u8)v;
+	*valid = good;
+	return p;
 }
 
 /*
@@ -517,6 +542,7 @@ static int classify_host(const char *b, u32 p, u32 hend, struct sip_alg_hostport
 static int parse_hostport(const char *b, u32 *pp, u32 end, struct sip_alg_hostport *hp)
 {
 	u32 p = *pp, hs = p, v;
+	bool v4;
 	int err;
 
 	if (p >= end)
@@ -527,15 +553,26 @@ static int parse_hostport(const char *b, u32 *pp, u32 end, struct sip_alg_hostpo
 		if (p >= end)
 			return SIP_ALG_E_HOST;
 		p++;
+		err = classify_host(b, hs, p, hp);
+		if (err)
+			return err;
 	} else {
-		while (p < end && cls(b[p], SIP_C_HOST))
-			p++;
+		/* digits and dots are parsed as IPv4 in the same pass */
+		p = scan_ip4(b, p, end, hp->addr, &v4);
+		if (p < end && cls(b[p], SIP_C_HOST)) {
+			while (p < end && cls(b[p], SIP_C_HOST))
+				p++;
+			v4 = false;
+		} else if (!v4) {
+			return SIP_ALG_E_HOST;
+		}
 		if (p == hs)
 			return SIP_ALG_E_HOST;
+		hp->host = mkspan(hs, p - hs);
+		hp->family = v4 ? 4 : 0;
+		if (v4)
+			memset(hp->addr + 4, 0, 12);
 	}
-	err = classify_host(b, hs, p, hp);
-	if (err)
-		return err;
 	hp->port = mkspan(0, 0);
 	hp->port_val = 0;
 	if (p < end && b[p] == ':') {

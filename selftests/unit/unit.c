@@ -164,7 +164,13 @@ static int rewrite_case(const char *name, const char *in, enum sip_alg_dir dir,
 
 static void props_case(const char *name, const char *b, uint32_t len, bool stream)
 {
-	const char *why = props_check(b, len, stream);
+	char *h = malloc(len + 1);
+	const char *why;
+
+	/* an exact-size heap copy so ASan sees any read past the end */
+	memcpy(h, b, len);
+	why = props_check(h, len, stream);
+	free(h);
 
 	ok(!why, "properties: %s%s%s", name, why ? ": " : "", why ? why : "");
 }
@@ -537,18 +543,29 @@ static void test_stream(void)
 	for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
 		len = mk(msgs[i], buf);
 		bad = 0;
+		/* exact-size heap copies so ASan sees any read past the end */
 		for (k = 0; k < len; k++) {
-			err = sip_alg_parse(buf, k, true, &msg);
+			char *h = malloc(k + 1);
+
+			memcpy(h, buf, k);
+			err = sip_alg_parse(h, k, true, &msg);
 			if (err != SIP_ALG_E_INCOMPLETE)
 				bad++;
+			free(h);
 		}
 		ok(!bad, "stream: every prefix of message %u is INCOMPLETE (%u not)", i, bad);
 		bad = 0;
 		for (k = 0; k < len; k++) {
 			/* truncated datagrams: any error, never a crash or OK */
-			err = sip_alg_parse(buf, k, false, &msg);
+			char *h = malloc(k + 1);
+
+			memcpy(h, buf, k);
+			err = sip_alg_parse(h, k, false, &msg);
 			if (err == SIP_ALG_OK && msg.msg_len > k)
 				bad++;
+			if (err == SIP_ALG_OK && msg.sdp.len)
+				sdp_alg_parse(h, msg.sdp, 0, &sdp);
+			free(h);
 		}
 		ok(!bad, "datagram: truncations of message %u never read past the end", i);
 	}
@@ -738,6 +755,17 @@ static void test_sdp(void)
 	ok(sdp_t("v=0\no=a 1 1 IN\n", 0) == SIP_ALG_E_SDP, "sdp: short o= line");
 	ok(sdp_t("v=0\nm=audio 1 RTP/AVP 0\na=rtcp:x\n", 0) == SIP_ALG_E_SDP, "sdp: bad a=rtcp");
 	ok(sdp_t("", 0) == SIP_ALG_E_SDP, "sdp: empty");
+	/* fuzz_sdp crasher: an empty attribute at the very end was read past */
+	{
+		static const char crash1[] = "v=\na=\na=";
+		struct sip_alg_span s = { 0, sizeof(crash1) - 1 };
+		char *heap = malloc(s.len);
+
+		memcpy(heap, crash1, s.len);
+		ok(sdp_alg_parse(heap, s, 0, &sdp) == SIP_ALG_OK && sdp.n_lines == 3,
+		   "sdp: empty a= at the end of the buffer (fuzz crasher)");
+		free(heap);
+	}
 	ok(sdp_t("v=0\r\no=- 1 1 IN IP4 1.2.3.4", 0) == SIP_ALG_OK && sdp.origin == 0,
 	   "sdp: last line without line end");
 	ok(sdp_t("v=0\n\nc=IN IP4 1.2.3.4\n\n", 0) == SIP_ALG_OK && sdp.conn == 0,
