@@ -405,7 +405,6 @@ static const u8 sip_hdr_first[27] = {
 	19, 19, 19, 19, 10, 14, 17, 19, 18, 19, 19, 19, 19,
 };
 
-
 /* RFC 3261 7.3.3, RFC 3265, RFC 3515, RFC 3892, RFC 4028 */
 static const u8 sip_compact[26] = {
 	['b' - 'a'] = SIP_ALG_H_REFERRED_BY,

@@ -173,7 +173,8 @@ static int plan_sip_addr(struct plan_ctx *c, const struct sip_alg_msg *msg, u16 
 		/* ;maddr= is a host (brackets for IPv6), ;received= a bare address */
 		if (same_addr(&seen, &out))
 			return SIP_ALG_OK;
-		if (out.family == 6 && (occ->role == SIP_ALG_R_MADDR || c->b[occ->hp.host.off] == '['))
+		if (out.family == 6 &&
+		    (occ->role == SIP_ALG_R_MADDR || c->b[occ->hp.host.off] == '['))
 			repl[n++] = '[';
 		n += sip_alg_format_ip(out.family, out.addr, repl + n);
 		if (n && repl[0] == '[')
@@ -394,7 +395,8 @@ s32 sip_alg_apply(const char *in, u32 in_len, const struct sip_alg_plan *plan,
 		return -1;
 	for (i = 0; i < plan->n_edits; i++) {
 		e = &plan->edits[i];
-		if (e->off < ip || (u32)e->off + e->len > in_len || e->repl_len > SIP_ALG_EDIT_MAX_REPL)
+		if (e->off < ip || (u32)e->off + e->len > in_len ||
+		    e->repl_len > SIP_ALG_EDIT_MAX_REPL)
 			return -1;
 		n = e->off - ip;
 		if (op + n + e->repl_len > out_cap)

@@ -149,7 +149,7 @@ struct sip_alg_addr {
 	u8 transport;			/* Via protocol or URI ;transport= */
 	u8 entry;
 	u8 media;			/* SDP: index of the m= line, 0xff at session level */
-	u16 hdr;			/* index into sip_alg_msg.headers, 0xffff for start line/SDP */
+	u16 hdr;			/* index into .headers, 0xffff: start line or SDP */
 	s32 expires;			/* Contact ;expires= value, -1 when absent */
 	struct sip_alg_hostport hp;
 };

@@ -25,7 +25,7 @@ struct sip_alg_edit {
 	u16 off;			/* in the input buffer */
 	u16 len;			/* bytes replaced (0: insertion) */
 	u8 repl_len;
-	u8 field;			/* enum sip_alg_field, or SIP_ALG_F_NR for Content-Length / strip */
+	u8 field;			/* enum sip_alg_field; SIP_ALG_F_NR: length, strip */
 	char repl[SIP_ALG_EDIT_MAX_REPL];
 };
 
