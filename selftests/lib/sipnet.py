@@ -71,6 +71,7 @@ class Host:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind((self.addr, port))
             s.listen(8)
+        s.settimeout(5)
         return s
 
     def tcp_connect(self, port, dst, dport):
@@ -125,6 +126,18 @@ class Sock:
             if not chunk:
                 raise EOFError("connection closed")
             self.rx += chunk
+
+    def count(self, n, timeout=2.0):
+        """Receive until `n` datagrams arrived or `timeout` passed; how many did."""
+        got = 0
+        end = time.monotonic() + timeout
+        while got < n:
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([self.s], [], [], left)[0]:
+                break
+            self.s.recvfrom(70000)
+            got += 1
+        return got
 
     def drain(self, timeout=0.3):
         """Count the datagrams that arrive until the line is quiet."""
@@ -230,30 +243,40 @@ class Dialog:
         self.to_tag = None
         self.cseq = 1
         self.branch_n = 0
+        self.last_branch = None
+        self.from_uri = f"sip:alice@{caller.uri_host}"
+        self.to_uri = f"sip:bob@{callee.uri_host}"
+        self.contact = f"<sip:alice@{caller.uri_host}:{caller_port};transport={transport.lower()}>"
 
     def branch(self):
         self.branch_n += 1
         return f"z9hG4bK{self.call_id[:8]}{self.branch_n}"
 
     def request(self, method, body="", ctype="application/sdp", extra=(), cseq=None,
-                uri=None, to_tag=True):
+                uri=None, to_tag=True, branch=None, vias=()):
+        """A request of this dialog. CANCEL and the ACK of a non-2xx reuse the
+        INVITE's CSeq number and, with branch=dialog.last_branch, its branch.
+        `vias` are more Via values below ours (a proxy's request)."""
         if cseq is None:
             if method not in ("ACK", "CANCEL"):
                 self.cseq += 1
             cseq = self.cseq
         uri = uri or f"sip:bob@{self.callee.uri_host}:{self.sport}"
-        to = f"<sip:bob@{self.callee.uri_host}>"
+        to = f"<{self.to_uri}>"
         if to_tag and self.to_tag:
             to += f";tag={self.to_tag}"
+        branch = branch or self.branch()
+        self.last_branch = branch
         lines = [
             f"{method} {uri} SIP/2.0",
-            f"Via: SIP/2.0/{self.transport} {self.caller.uri_host}:{self.cport};branch={self.branch()};rport",
+            f"Via: SIP/2.0/{self.transport} {self.caller.uri_host}:{self.cport};branch={branch};rport",
+            *(f"Via: {v}" for v in vias),
             "Max-Forwards: 70",
-            f"From: \"Alice\" <sip:alice@{self.caller.uri_host}>;tag={self.from_tag}",
+            f"From: \"Alice\" <{self.from_uri}>;tag={self.from_tag}",
             f"To: {to}",
             f"Call-ID: {self.call_id}",
             f"CSeq: {cseq} {method}",
-            f"Contact: <sip:alice@{self.caller.uri_host}:{self.cport};transport={self.transport.lower()}>",
+            f"Contact: {self.contact}",
             *extra,
         ]
         if body:
@@ -267,8 +290,8 @@ def response(req, code, reason, to_tag=None, body="", contact=None, extra=()):
     lines = [f"SIP/2.0 {code} {reason}"]
     for v in req.all("via", "v"):
         lines.append(f"Via: {v}")
-    for name, compact in (("from", "f"), ("to", "t"), ("call-id", "i"), ("cseq", None)):
-        value = req.get(name, compact)
+    for name, short in (("from", "f"), ("to", "t"), ("call-id", "i"), ("cseq", None)):
+        value = req.get(name, short)
         if name == "to" and to_tag and ";tag=" not in value:
             value += f";tag={to_tag}"
         lines.append(f"{name.title() if name != 'call-id' else 'Call-ID'}: {value}")
@@ -283,6 +306,23 @@ def response(req, code, reason, to_tag=None, body="", contact=None, extra=()):
     return "\r\n".join(lines) + "\r\n\r\n" + body
 
 
+# RFC 3261 7.3.3: the compact forms of the headers a UA may abbreviate.
+COMPACT = {"via": "v", "from": "f", "to": "t", "call-id": "i", "contact": "m",
+           "content-length": "l", "content-type": "c", "subject": "s", "supported": "k"}
+
+
+def compact(text):
+    """The same message with every header that has a compact form abbreviated."""
+    head, sep, body = text.partition("\r\n\r\n")
+    lines = head.split("\r\n")
+    for i, line in enumerate(lines[1:], 1):
+        name, colon, value = line.partition(":")
+        short = COMPACT.get(name.strip().lower())
+        if colon and short:
+            lines[i] = f"{short}:{value}"
+    return "\r\n".join(lines) + sep + body
+
+
 def content_length_ok(msg):
     cl = msg.get("content-length", "l")
     return cl is not None and int(cl) == len(msg.body)
@@ -290,6 +330,12 @@ def content_length_ok(msg):
 
 def conntrack(ns, *args):
     return run_in(ns, "conntrack", *args, check=False)
+
+
+def rtp_send(sock, dst, count=5):
+    pkt = b"\x80\x00" + bytes(170)
+    for _ in range(count):
+        sock.send(pkt, dst)
 
 
 def rtp_exchange(a, a_dst, b, b_dst, count=20):

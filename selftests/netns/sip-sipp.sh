@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The basic outbound call between third-party peers: sipp's UAC on the phone
+# (selftests/lib/sipp/uac.xml, the built-in uac with a valid IPv6 SDP) calls
+# sipp's built-in UAS on the server, through the router of
+# selftests/lib/topo.sh. Both must complete the call; the server's received
+# INVITE (sipp -trace_msg) must name no private address but in Call-ID, keep
+# its Call-ID and have a right Content-Length; the router holds the call's
+# RTP expectation while it lasts and nothing after BYE and the grace.
+# IPv4 and IPv6.
+
+set -eu
+. "$(dirname "$0")/../lib/test.sh"
+. "$SELFTESTS/lib/topo.sh"
+. "$SELFTESTS/lib/calls.sh"
+require sipp
+
+calls_setup
+tmp=$(mktemp -d)
+
+# The port sipp's SDP announces (-mp), and how long the phone talks (-d).
+MEDIA_PORT=6000
+TALK_MS=3000
+
+uas_ready() { in_server ss -Hlun "sport = :$SIP_PORT" | grep -q .; }
+expectations() { in_router conntrack -L expect -f "ipv$1" 2>/dev/null; }
+rtp_expected() { expectations "$1" | grep -q "dport=$MEDIA_PORT "; }
+no_expectation() { [ -z "$(expectations "$1")" ]; }
+
+sipp_call() { # family
+	local fam=$1 phone server dst uac uas ok=1
+	if [ "$fam" = 4 ]; then
+		phone=$PHONE4 server=$SERVER4 dst=$SERVER4
+	else
+		phone=$PHONE6 server=$SERVER6 dst="[$SERVER6]"
+	fi
+	topo_bg in_server sipp -sn uas -i "$server" -p "$SIP_PORT" -m 1 -nostdin \
+		-timeout 60s -timeout_error -trace_msg -message_file "$tmp/uas$fam.log" \
+		>"$tmp/uas$fam.out" 2>&1
+	uas=$!
+	topo_wait 10 uas_ready || { echo "FAIL: sipp UAS did not start (IPv$fam)"; return 1; }
+	topo_bg in_phone sipp -sf "$SELFTESTS/lib/sipp/uac.xml" -i "$phone" -p "$SIP_PORT" \
+		-mp "$MEDIA_PORT" -d "$TALK_MS" -m 1 -nostdin -timeout 60s -timeout_error \
+		-trace_msg -message_file "$tmp/uac$fam.log" "$dst:$SIP_PORT" \
+		>"$tmp/uac$fam.out" 2>&1
+	uac=$!
+	# While the phone talks, the router expects RTP to the announced port.
+	if topo_wait 20 rtp_expected "$fam"; then
+		echo "ok: the router expects RTP to port $MEDIA_PORT during the call (IPv$fam)"
+	else
+		echo "FAIL: no RTP expectation for port $MEDIA_PORT during the call (IPv$fam)"
+		ok=0
+	fi
+	expectations "$fam"
+	wait "$uac" || { echo "FAIL: sipp UAC did not complete the call (IPv$fam)"; ok=0; }
+	wait "$uas" || { echo "FAIL: sipp UAS did not complete the call (IPv$fam)"; ok=0; }
+	[ "$ok" = 1 ] || { tail -n 20 "$tmp/uac$fam.out" "$tmp/uas$fam.out"; cat "$tmp/uas$fam.log"; }
+	run python3 "$SCENARIOS" sipp-check --family "$fam" \
+		--uac-log "$tmp/uac$fam.log" --uas-log "$tmp/uas$fam.log" || ok=0
+	# The grace after BYE, plus a GC run (every second), plus slack for TCG.
+	if topo_wait $(($(cat /sys/module/nf_sip_alg/parameters/grace) + 3)) no_expectation "$fam"; then
+		echo "ok: no expectation is left after BYE and the grace (IPv$fam)"
+	else
+		echo "FAIL: expectations left after BYE and the grace (IPv$fam)"
+		expectations "$fam"
+		ok=0
+	fi
+	[ "$ok" = 1 ]
+}
+
+for fam in 4 6; do
+	sipp_call $fam || { router_state; CALLS_FAILED="$CALLS_FAILED sipp/IPv$fam"; }
+done
+rm -rf "$tmp"
+calls_done
