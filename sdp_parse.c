@@ -86,27 +86,22 @@ static struct sip_alg_addr *sdp_new_addr(struct sdp_pctx *c, u8 field)
  * may carry "/ttl/count" (c= lines). Returns the new occurrence index, -1
  * when the line names another network type (left alone), or -err.
  */
-static int parse_net_addr(struct sdp_pctx *c, u32 *pp, u32 end, u8 field, bool slash)
+static int net_addr(struct sdp_pctx *c, u32 ns, u32 ne, u32 ts, u32 te, u32 as, u32 ae,
+		    u8 field, bool slash)
 {
 	const char *b = c->b;
 	struct sip_alg_addr *a;
-	u32 ts, te, as, ae, p;
 	u8 want, fam;
+	u32 p;
 
-	if (!next_tok(b, pp, end, &ts, &te))
-		return -SIP_ALG_E_SDP;
-	if (!tok_is(b, ts, te, "IN", 2))
+	if (!tok_is(b, ns, ne, "IN", 2))
 		return -1;
-	if (!next_tok(b, pp, end, &ts, &te))
-		return -SIP_ALG_E_SDP;
 	if (tok_is(b, ts, te, "IP4", 3))
 		want = 4;
 	else if (tok_is(b, ts, te, "IP6", 3))
 		want = 6;
 	else
 		return -1;
-	if (!next_tok(b, pp, end, &as, &ae))
-		return -SIP_ALG_E_SDP;
 	if (slash) {
 		for (p = as; p < ae && b[p] != '/'; p++)
 			;
@@ -130,6 +125,49 @@ static int parse_net_addr(struct sdp_pctx *c, u32 *pp, u32 end, u8 field, bool s
 				return -SIP_ALG_E_SDP;
 	}
 	return c->s->n_addrs - 1;
+}
+
+static int parse_net_addr(struct sdp_pctx *c, u32 *pp, u32 end, u8 field, bool slash)
+{
+	u32 ns, ne, ts, te, as, ae;
+
+	if (!next_tok(c->b, pp, end, &ns, &ne) || !next_tok(c->b, pp, end, &ts, &te))
+		return -SIP_ALG_E_SDP;
+	if (!next_tok(c->b, pp, end, &as, &ae)) {
+		/* "IN IP4" with no address; other network types are not ours */
+		return tok_is(c->b, ns, ne, "IN", 2) ? -SIP_ALG_E_SDP : -1;
+	}
+	return net_addr(c, ns, ne, ts, te, as, ae, field, slash);
+}
+
+/* The token that ends at or before *pe, walking backwards; false if none. */
+static bool prev_tok(const char *b, u32 start, u32 *pe, u32 *ts, u32 *te)
+{
+	u32 e = *pe;
+
+	while (e > start && (b[e - 1] == ' ' || b[e - 1] == '\t'))
+		e--;
+	*te = e;
+	while (e > start && b[e - 1] != ' ' && b[e - 1] != '\t')
+		e--;
+	*ts = e;
+	*pe = e;
+	return *ts < *te;
+}
+
+/*
+ * o=<username> <sess-id> <sess-version> <nettype> <addrtype> <address>:
+ * the last three fields are read from the end of the line, so the session
+ * id and version digits are not walked.
+ */
+static int parse_origin(struct sdp_pctx *c, u32 p, u32 le)
+{
+	u32 e = le, ns, ne, ts, te, as, ae;
+
+	if (!prev_tok(c->b, p, &e, &as, &ae) || !prev_tok(c->b, p, &e, &ts, &te) ||
+	    !prev_tok(c->b, p, &e, &ns, &ne) || e == p)
+		return -SIP_ALG_E_SDP;
+	return net_addr(c, ns, ne, ts, te, as, ae, SIP_ALG_F_SDP_ORIGIN, false);
 }
 
 static int parse_media(struct sdp_pctx *c, u32 p, u32 le, u16 max_media)
@@ -271,7 +309,6 @@ int sdp_alg_parse(const char *buf, struct sip_alg_span sdp, u16 max_media,
 {
 	u32 p = sdp.off, end = (u32)sdp.off + sdp.len, nl, le, next;
 	struct sdp_pctx c;
-	u32 ts, te;
 	int idx, err;
 
 	s->origin = -1;
@@ -308,12 +345,7 @@ int sdp_alg_parse(const char *buf, struct sip_alg_span sdp, u16 max_media,
 		s->n_lines++;
 		switch (buf[p]) {
 		case 'o':
-			/* username sess-id sess-version nettype addrtype address */
-			p += 2;
-			for (idx = 0; idx < 3; idx++)
-				if (!next_tok(buf, &p, le, &ts, &te))
-					return SIP_ALG_E_SDP;
-			idx = parse_net_addr(&c, &p, le, SIP_ALG_F_SDP_ORIGIN, false);
+			idx = parse_origin(&c, p + 2, le);
 			if (idx < -1)
 				return -idx;
 			if (idx >= 0 && s->origin < 0)

@@ -78,7 +78,7 @@ static inline char lower(char c)
 	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 }
 
-static u32 skip_lws(const char *b, u32 p, u32 end)
+static inline u32 skip_lws(const char *b, u32 p, u32 end)
 {
 	while (p < end && cls(b[p], SIP_C_LWS))
 		p++;
@@ -95,6 +95,33 @@ static inline bool ieq(const char *s, const char *lit, u32 n)
 		if (s[i] != lit[i] && ((s[i] | 0x20) != lit[i] || lit[i] < 'a'))
 			return false;
 	return true;
+}
+
+/*
+ * The same for a token (header name, parameter name): OR-ing 0x20 into a
+ * token byte gives a lower-case letter, digit, '-' or '.' only from that
+ * same character or its upper case, so eight bytes compare at once.
+ */
+static inline bool tok_ieq(const char *s, const char *lit, u32 n)
+{
+	const u64 fold = 0x2020202020202020ULL;
+	u64 x, y;
+
+	if (n < 8)
+		return ieq(s, lit, n);
+	while (n > 8) {
+		memcpy(&x, s, 8);
+		memcpy(&y, lit, 8);
+		if ((x | fold) != y)
+			return false;
+		s += 8;
+		lit += 8;
+		n -= 8;
+	}
+	/* the last eight bytes, overlapping what was compared */
+	memcpy(&x, s + n - 8, 8);
+	memcpy(&y, lit + n - 8, 8);
+	return (x | fold) == y;
 }
 
 static inline bool span_is(const char *b, u32 off, u32 len, const char *lit, u32 lit_len)
@@ -370,8 +397,10 @@ static u8 method_id(const char *s, u32 len)
 {
 	u32 i;
 
+	if (len < 3 || len > 9)
+		return SIP_ALG_M_OTHER;
 	for (i = 0; i < ARRAY_SIZE(sip_methods); i++)
-		if (sip_methods[i].len == len && sip_methods[i].name[0] == s[0] &&
+		if (sip_methods[i].name[0] == s[0] && sip_methods[i].len == len &&
 		    !memcmp(sip_methods[i].name, s, len))
 			return sip_methods[i].id;
 	return SIP_ALG_M_OTHER;
@@ -440,7 +469,7 @@ static u8 header_id(const char *s, u32 len, u8 *compact)
 	/* the first letter and the length pick at most two candidates */
 	for (i = sip_hdr_first[c0 >= 'a' && c0 <= 'z' ? c0 - 'a' + 1 : 0];
 	     i < ARRAY_SIZE(sip_hdrs) && sip_hdrs[i].name[0] == c0; i++)
-		if (sip_hdrs[i].len == len && ieq(s, sip_hdrs[i].name, len))
+		if (sip_hdrs[i].len == len && tok_ieq(s, sip_hdrs[i].name, len))
 			return sip_hdrs[i].id;
 	return SIP_ALG_H_OTHER;
 }
@@ -1077,6 +1106,7 @@ static int parse_header_value(struct sip_pctx *c, u8 id, u32 vs, u32 ve)
 	struct sip_alg_msg *m = c->m;
 	const char *b = c->b;
 	u32 p, v;
+	int err;
 
 	switch (id) {
 	case SIP_ALG_H_VIA:
@@ -1085,8 +1115,9 @@ static int parse_header_value(struct sip_pctx *c, u8 id, u32 vs, u32 ve)
 	case SIP_ALG_H_TO:
 		p = vs;
 		v = id == SIP_ALG_H_FROM ? SIP_ALG_F_FROM : SIP_ALG_F_TO;
-		if (parse_nameaddr(c, &p, ve, (u8)v))
-			return SIP_ALG_E_URI;
+		err = parse_nameaddr(c, &p, ve, (u8)v);
+		if (err)
+			return err;
 		if (p != ve)
 			return SIP_ALG_E_URI;
 		if (c->entry[v] < 0xff)

@@ -752,7 +752,12 @@ static void test_sdp(void)
 	ok(sdp_t("v=0\nm=audio x RTP/AVP 0\n", 0) == SIP_ALG_E_SDP, "sdp: bad media port");
 	ok(sdp_t("v=0\nm=audio 70000 RTP/AVP 0\n", 0) == SIP_ALG_E_SDP, "sdp: media port > 65535");
 	ok(sdp_t("v=0\nm=audio 1\n", 0) == SIP_ALG_E_SDP, "sdp: media line too short");
-	ok(sdp_t("v=0\no=a 1 1 IN\n", 0) == SIP_ALG_E_SDP, "sdp: short o= line");
+	ok(sdp_t("v=0\no=IN IP4 1.2.3.4\n", 0) == SIP_ALG_E_SDP, "sdp: short o= line");
+	ok(sdp_t("v=0\no=a 1 1 IN\n", 0) == SIP_ALG_OK && sdp.origin == -1,
+	   "sdp: o= whose last fields are no IN address is left alone");
+	ok(sdp_t("v=0\no=a 1 1 IN IP4  192.168.1.1  \n", 0) == SIP_ALG_OK && sdp.origin == 0 &&
+	   span_eq(buf, sdp.addrs[0].hp.host, "192.168.1.1"), "sdp: o= with extra spaces");
+	ok(sdp_t("v=0\nc=IN IP4\n", 0) == SIP_ALG_E_SDP, "sdp: c= without address");
 	ok(sdp_t("v=0\nm=audio 1 RTP/AVP 0\na=rtcp:x\n", 0) == SIP_ALG_E_SDP, "sdp: bad a=rtcp");
 	ok(sdp_t("", 0) == SIP_ALG_E_SDP, "sdp: empty");
 	/* fuzz_sdp crasher: an empty attribute at the very end was read past */
