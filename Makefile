@@ -41,10 +41,10 @@ CACHE := .cache
 
 W ?= 1
 FUZZ_SECONDS ?= 60
-TESTS ?= $(sort $(wildcard selftests/netns/*.sh))
+TESTS ?= $(sort $(wildcard selftests/netns/*.sh)) selftests/demo/call.sh
 
 .PHONY: all module kbuild build-all sparse style checkpatch unit bench-parse fuzz fuzz-smoke \
-	vm-test dkms-check check demo deps install uninstall dkms-install clean distclean help
+	vm-test dkms-check check demo deps install uninstall dkms-source dkms-install clean distclean help
 
 all: module
 
@@ -81,6 +81,10 @@ kbuild:
 	@for f in $(KBUILD_SOURCES); do ln -sfn $(CURDIR)/$$f $(BDIR)/$$f; done
 	@$(MAKE) -C $(KDIR) M=$(CURDIR)/$(BDIR) W=$(W) modules 2>&1 | tee $(BDIR)/build.log
 	@! grep -i 'warning' $(BDIR)/build.log
+
+# For scripts: `make -s print-KREL`, `make -s print-CHECK_KRELS`.
+print-%:
+	@echo $($*)
 
 build-all:
 	@for k in $(CHECK_KRELS); do $(MAKE) --no-print-directory kbuild KREL=$$k || exit; done
@@ -145,10 +149,15 @@ uninstall:
 	rm -f /lib/modules/$(KREL)/extra/$(MODULE).ko*
 	depmod -a $(KREL)
 
+# The module's sources as DKMS wants them, in DEST.
+dkms-source:
+	@test -n "$(DEST)" || { echo "usage: make dkms-source DEST=<dir>" >&2; exit 1; }
+	@mkdir -p $(DEST)
+	cp -r Makefile dkms.conf $(KBUILD_SOURCES) $(DEST)/
+
 dkms-install:
 	rm -rf /usr/src/$(MODULE)-$(VERSION)
-	mkdir -p /usr/src/$(MODULE)-$(VERSION)
-	cp -r Makefile dkms.conf $(KBUILD_SOURCES) /usr/src/$(MODULE)-$(VERSION)/
+	$(MAKE) --no-print-directory dkms-source DEST=/usr/src/$(MODULE)-$(VERSION)
 	dkms install $(MODULE)/$(VERSION)
 
 clean:

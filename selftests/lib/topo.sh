@@ -45,6 +45,7 @@ export ROUTER_WAN6=fd00:172:16:2::128
 export SERVER6=fd00:172:16:2::102
 
 export SIP_PORT=5060
+TOPO_NFT_HELPER=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/examples/nft/sip-alg.nft
 
 in_phone() { ip netns exec "$PHONE_NS" "$@"; }
 in_router() { ip netns exec "$ROUTER_NS" "$@"; }
@@ -96,37 +97,17 @@ topo_setup() {
 }
 
 # Assign the sip-alg helper to SIP over UDP and TCP, for IPv4 and IPv6, in
-# prerouting (forwarded traffic) and output (the router's own). Creating the
-# ct helper objects makes the kernel load nf_sip_alg through its
+# prerouting (forwarded traffic) and output (the router's own), with the
+# ruleset a user would load: examples/nft/sip-alg.nft (port 5060). Creating
+# the ct helper objects makes the kernel load nf_sip_alg through its
 # "nfct-helper-sip-alg" alias if it is not loaded yet. Optional argument: the
 # namespace, default the router.
 topo_attach_helper() {
-	ip netns exec "${1:-$ROUTER_NS}" nft -f - <<-EOF
-		table inet topo_sip {
-			ct helper sip-udp {
-				type "sip-alg" protocol udp
-				l3proto inet
-			}
-			ct helper sip-tcp {
-				type "sip-alg" protocol tcp
-				l3proto inet
-			}
-			chain prerouting {
-				type filter hook prerouting priority filter; policy accept;
-				udp dport $SIP_PORT ct helper set "sip-udp"
-				tcp dport $SIP_PORT ct helper set "sip-tcp"
-			}
-			chain output {
-				type filter hook output priority filter; policy accept;
-				udp dport $SIP_PORT ct helper set "sip-udp"
-				tcp dport $SIP_PORT ct helper set "sip-tcp"
-			}
-		}
-	EOF
+	ip netns exec "${1:-$ROUTER_NS}" nft -f "$TOPO_NFT_HELPER"
 }
 
 topo_detach_helper() {
-	ip netns exec "${1:-$ROUTER_NS}" nft delete table inet topo_sip
+	ip netns exec "${1:-$ROUTER_NS}" nft delete table inet sip_alg
 }
 
 topo_teardown() {
