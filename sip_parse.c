@@ -803,14 +803,18 @@ static u8 scheme_id(const char *b, u32 off, u32 len)
 	return SIP_ALG_S_NONE;
 }
 
+/* How parse_uri() finds the end of the URI. */
+enum sip_uri_mode {
+	URI_SPAN,		/* exactly b[p..end): the Request-URI */
+	URI_ANGLE,		/* up to the '>' of "<...>"; *pp is set after it */
+	URI_BARE,		/* an addr-spec: ends at ',' ';' '?' or white space */
+};
+
 /*
- * A URI at b[p..end). With @bare false the URI is exactly b[p..end) (the
- * inside of <...> or the Request-URI); with @bare true it is an addr-spec
- * in a header, which ends at ',', ';', '?' or white space (RFC 3261 20).
- * Records the host (and URI ;maddr=) occurrences of SIP/SIPS URIs; other
- * schemes are skipped. *pp is set to the end of the URI.
+ * A URI at b[*pp..end) in one of the modes above. Records the host (and
+ * URI ;maddr=) occurrences of SIP and SIPS URIs; other schemes are skipped.
  */
-static int parse_uri(struct sip_pctx *c, u32 *pp, u32 end, bool bare, u8 field)
+static int parse_uri(struct sip_pctx *c, u32 *pp, u32 end, int mode, u8 field)
 {
 	const char *b = c->b;
 	struct sip_alg_addr *a;
@@ -819,30 +823,50 @@ static int parse_uri(struct sip_pctx *c, u32 *pp, u32 end, bool bare, u8 field)
 	u8 scheme;
 	int err;
 
-	while (p < end && cls(b[p], SIP_C_SCHEME))
+	/* "sip:" is by far the most common: no scheme scan for it */
+	if (end - p > 4 && (b[p] | 0x20) == 's' && (b[p + 1] | 0x20) == 'i' &&
+	    (b[p + 2] | 0x20) == 'p' && b[p + 3] == ':') {
+		scheme = SIP_ALG_S_SIP;
+		p += 4;
+	} else {
+		while (p < end && cls(b[p], SIP_C_SCHEME))
+			p++;
+		if (p == s || p >= end || b[p] != ':')
+			return SIP_ALG_E_URI;
+		scheme = scheme_id(b, s, p - s);
 		p++;
-	if (p == s || p >= end || b[p] != ':')
-		return SIP_ALG_E_URI;
-	scheme = scheme_id(b, s, p - s);
-	p++;
+	}
 	if (scheme != SIP_ALG_S_SIP && scheme != SIP_ALG_S_SIPS) {
 		/* tel: and others carry no host to translate */
-		if (bare) {
+		if (mode == URI_BARE) {
 			while (p < end && b[p] != ',' && b[p] != ';' && !cls(b[p], SIP_C_LWS))
 				p++;
+		} else if (mode == URI_ANGLE) {
+			while (p < end && b[p] != '>')
+				p++;
+			if (p >= end)
+				return SIP_ALG_E_URI;
+			p++;
 		} else {
 			p = end;
 		}
 		*pp = p;
 		return SIP_ALG_OK;
 	}
-	/* userinfo ends at the last '@' before the host; hosts have none */
+	/* userinfo ends at the '@' before the host; hosts have none */
 	hs = p;
-	if (bare) {
+	if (mode == URI_BARE) {
 		while (p < end && b[p] != '@' && b[p] != ',' && b[p] != ';' && b[p] != '?' &&
 		       b[p] != '>' && !cls(b[p], SIP_C_LWS))
 			p++;
 		if (p < end && b[p] == '@')
+			hs = p + 1;
+	} else if (mode == URI_ANGLE) {
+		while (p < end && b[p] != '@' && b[p] != '>')
+			p++;
+		if (p >= end)
+			return SIP_ALG_E_URI;
+		if (b[p] == '@')
 			hs = p + 1;
 	} else {
 		const char *at = memchr(b + p, '@', end - p);
@@ -858,10 +882,8 @@ static int parse_uri(struct sip_pctx *c, u32 *pp, u32 end, bool bare, u8 field)
 	err = parse_hostport(b, &p, end, &a->hp);
 	if (err)
 		return err;
-	if (bare) {
-		if (p < end && b[p] != ';' && b[p] != ',' && b[p] != '?' && !cls(b[p], SIP_C_LWS))
-			return SIP_ALG_E_URI;
-		if (p < end && b[p] == '?')
+	if (mode == URI_BARE) {
+		if (p < end && b[p] != ';' && b[p] != ',' && !cls(b[p], SIP_C_LWS))
 			return SIP_ALG_E_URI;
 		*pp = p;
 		return SIP_ALG_OK;
@@ -869,9 +891,19 @@ static int parse_uri(struct sip_pctx *c, u32 *pp, u32 end, bool bare, u8 field)
 	err = parse_params(c, &p, end, PK_URI, field, first, scheme, a);
 	if (err)
 		return err;
-	if (p < end && b[p] != '?')
+	if (mode == URI_SPAN) {
+		if (p < end && b[p] != '?')
+			return SIP_ALG_E_URI;
+		*pp = end;
+		return SIP_ALG_OK;
+	}
+	/* URI headers ("?h=v") are not ours: skip to the closing '>' */
+	if (p < end && b[p] == '?')
+		while (p < end && b[p] != '>')
+			p++;
+	if (p >= end || b[p] != '>')
 		return SIP_ALG_E_URI;
-	*pp = end;
+	*pp = p + 1;
 	return SIP_ALG_OK;
 }
 
@@ -882,10 +914,9 @@ static int parse_uri(struct sip_pctx *c, u32 *pp, u32 end, bool bare, u8 field)
 static int parse_nameaddr(struct sip_pctx *c, u32 *pp, u32 end, u8 field)
 {
 	const char *b = c->b;
-	u32 p = skip_lws(b, *pp, end), q, gt;
+	u32 p = skip_lws(b, *pp, end), q;
 	u16 first = c->m->n_addrs;
 	bool bare = false;
-	const char *g;
 	int err;
 
 	if (p >= end)
@@ -911,19 +942,14 @@ static int parse_nameaddr(struct sip_pctx *c, u32 *pp, u32 end, u8 field)
 		}
 	}
 	if (bare) {
-		err = parse_uri(c, &p, end, true, field);
+		err = parse_uri(c, &p, end, URI_BARE, field);
 		if (err)
 			return err;
 	} else {
-		g = memchr(b + p, '>', end - p);
-		if (!g)
-			return SIP_ALG_E_URI;
-		gt = (u32)(g - b);
-		q = p + 1;
-		err = parse_uri(c, &q, gt, false, field);
+		p++;
+		err = parse_uri(c, &p, end, URI_ANGLE, field);
 		if (err)
 			return err;
-		p = gt + 1;
 	}
 	err = parse_params(c, &p, end, PK_HDR, field, first, SIP_ALG_S_NONE, NULL);
 	if (err)
@@ -1223,7 +1249,7 @@ static int parse_start_line(struct sip_pctx *c, u32 p, u32 le)
 	if (memcmp(b + p + 4, "2.0", 3))
 		return SIP_ALG_E_VERSION;
 	p = s;
-	err = parse_uri(c, &p, q, false, SIP_ALG_F_REQUEST_URI);
+	err = parse_uri(c, &p, q, URI_SPAN, SIP_ALG_F_REQUEST_URI);
 	if (err)
 		return err;
 	return SIP_ALG_OK;
