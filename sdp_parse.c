@@ -92,6 +92,7 @@ static int net_addr(struct sdp_pctx *c, u32 ns, u32 ne, u32 ts, u32 te, u32 as, 
 	const char *b = c->b;
 	struct sip_alg_addr *a;
 	u8 want, fam;
+	bool v4;
 	u32 p;
 
 	if (!tok_is(b, ns, ne, "IN", 2))
@@ -102,6 +103,20 @@ static int net_addr(struct sdp_pctx *c, u32 ns, u32 ne, u32 ts, u32 te, u32 as, 
 		want = 6;
 	else
 		return -1;
+	a = sdp_new_addr(c, field);
+	if (!a)
+		return -SIP_ALG_E_TOO_MANY_ADDRS;
+	if (want == 4) {
+		/* the common case in one pass: a dotted quad, maybe "/ttl" after it */
+		p = sip_alg_scan_ip4(b, as, ae, a->hp.addr, &v4);
+		if (v4 && (p == ae || (slash && b[p] == '/'))) {
+			memset(a->hp.addr + 4, 0, 12);
+			a->hp.family = 4;
+			a->hp.host.off = (u16)as;
+			a->hp.host.len = (u16)(p - as);
+			return c->s->n_addrs - 1;
+		}
+	}
 	if (slash) {
 		for (p = as; p < ae && b[p] != '/'; p++)
 			;
@@ -109,9 +124,6 @@ static int net_addr(struct sdp_pctx *c, u32 ns, u32 ne, u32 ts, u32 te, u32 as, 
 	}
 	if (ae == as)
 		return -SIP_ALG_E_SDP;
-	a = sdp_new_addr(c, field);
-	if (!a)
-		return -SIP_ALG_E_TOO_MANY_ADDRS;
 	a->hp.host.off = (u16)as;
 	a->hp.host.len = (u16)(ae - as);
 	if (sip_alg_parse_ip(b + as, ae - as, &fam, a->hp.addr)) {

@@ -530,40 +530,6 @@ static int classify_host(const char *b, u32 p, u32 hend, struct sip_alg_hostport
 }
 
 /*
- * Digits and dots from b[p]: returns where they end; *valid when they make
- * a dotted-quad IPv4 address, stored in addr[0..3].
- */
-static u32 scan_ip4(const char *b, u32 p, u32 end, u8 *addr, bool *valid)
-{
-	u32 v = 0, nd = 0, part = 0;
-	bool good = true;
-	u8 c;
-
-	for (; p < end; p++) {
-		c = (u8)b[p] - '0';
-		if (c <= 9) {
-			v = v * 10 + c;
-			nd++;
-			continue;
-		}
-		if (b[p] != '.')
-			break;
-		if (!nd || nd > 3 || v > 255 || part >= 3)
-			good = false;
-		else
-			addr[part++] = (u8)v;
-		v = 0;
-		nd = 0;
-	}
-	if (!nd || nd > 3 || v > 255 || part != 3)
-		good = false;
-	else
-		addr[3] = (u8)v;
-	*valid = good;
-	return p;
-}
-
-/*
  * host[:port] at b[*pp..end). The host is "[...]" or a run of host
  * characters; the caller checks what follows.
  */
@@ -586,7 +552,7 @@ static int parse_hostport(const char *b, u32 *pp, u32 end, struct sip_alg_hostpo
 			return err;
 	} else {
 		/* digits and dots are parsed as IPv4 in the same pass */
-		p = scan_ip4(b, p, end, hp->addr, &v4);
+		p = sip_alg_scan_ip4(b, p, end, hp->addr, &v4);
 		if (p < end && cls(b[p], SIP_C_HOST)) {
 			while (p < end && cls(b[p], SIP_C_HOST))
 				p++;

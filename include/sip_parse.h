@@ -229,6 +229,40 @@ static inline u32 sip_alg_find_lf(const char *b, u32 p, u32 end)
 	return p;
 }
 
+/*
+ * Digits and dots from b[p] up to @end: returns where they end; *valid when they make
+ * a dotted-quad IPv4 address, stored in addr[0..3].
+ */
+static inline u32 sip_alg_scan_ip4(const char *b, u32 p, u32 end, u8 *addr, bool *valid)
+{
+	u32 v = 0, nd = 0, part = 0;
+	bool good = true;
+	u8 c;
+
+	for (; p < end; p++) {
+		c = (u8)b[p] - '0';
+		if (c <= 9) {
+			v = v * 10 + c;
+			nd++;
+			continue;
+		}
+		if (b[p] != '.')
+			break;
+		if (!nd || nd > 3 || v > 255 || part >= 3)
+			good = false;
+		else
+			addr[part++] = (u8)v;
+		v = 0;
+		nd = 0;
+	}
+	if (!nd || nd > 3 || v > 255 || part != 3)
+		good = false;
+	else
+		addr[3] = (u8)v;
+	*valid = good;
+	return p;
+}
+
 /* Decimal digits of @v into @out (up to 10 bytes, no NUL); returns the count. */
 u32 sip_alg_fmt_dec(u32 v, char *out);
 
