@@ -141,13 +141,21 @@ demo:
 deps:
 	scripts/deps.sh
 
+# updates/, as DKMS does, whatever the kernel's default for external modules.
+# INSTALL_MOD_PATH=<dir> installs into a staging root (packaging): no depmod then.
+INSTALL_MOD_DIR ?= updates
+DEPMOD = $(if $(INSTALL_MOD_PATH),,depmod -a $(KREL))
+
+# Distribution headers (Debian's) have no signing key: do not try to sign.
+NO_SIGN = $(if $(wildcard $(KDIR)/certs/signing_key.pem),,CONFIG_MODULE_SIG_ALL=)
+
 install: module
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(KREL)
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) $(NO_SIGN) modules_install
+	$(DEPMOD)
 
 uninstall:
-	rm -f /lib/modules/$(KREL)/extra/$(MODULE).ko*
-	depmod -a $(KREL)
+	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)/$(MODULE).ko*
+	$(DEPMOD)
 
 # The module's sources as DKMS wants them, in DEST.
 dkms-source:
