@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The basic outbound call between third-party peers: sipp's UAC on the phone
-# (selftests/lib/sipp/uac.xml, the built-in uac with a valid IPv6 SDP) calls
-# sipp's built-in UAS on the server, through the router of
+# (selftests/lib/sipp/uac.xml) calls sipp's UAS on the server
+# (selftests/lib/sipp/uas.xml), through the router of
 # selftests/lib/topo.sh. Both must complete the call; the server's received
 # INVITE (sipp -trace_msg) must name no private address but in Call-ID, keep
 # its Call-ID and have a right Content-Length; the router holds the call's
 # RTP expectation while it lasts and nothing after BYE and the grace.
-# IPv4 and IPv6.
+# IPv4 and IPv6. The scenarios are sipp's built-in uac and uas but for a
+# valid SDP o= line over IPv6.
 
 set -eu
 . "$(dirname "$0")/../lib/test.sh"
@@ -25,17 +26,21 @@ TALK_MS=3000
 
 uas_ready() { in_server ss -Hlun "sport = :$SIP_PORT" | grep -q .; }
 expectations() { in_router conntrack -L expect -f "ipv$1" 2>/dev/null; }
-rtp_expected() { expectations "$1" | grep -q "dport=$MEDIA_PORT "; }
+# The phone's stream: to the router's public address (the server's UAS
+# announces the same port on its own address).
+rtp_expected() { # family public-address
+	expectations "$1" | grep -qE " dst=$2 sport=[0-9]+ dport=$MEDIA_PORT "
+}
 no_expectation() { [ -z "$(expectations "$1")" ]; }
 
 sipp_call() { # family
-	local fam=$1 phone server dst uac uas ok=1
+	local fam=$1 phone server dst pub uac uas ok=1
 	if [ "$fam" = 4 ]; then
-		phone=$PHONE4 server=$SERVER4 dst=$SERVER4
+		phone=$PHONE4 server=$SERVER4 dst=$SERVER4 pub=$ROUTER_WAN4
 	else
-		phone=$PHONE6 server=$SERVER6 dst="[$SERVER6]"
+		phone=$PHONE6 server=$SERVER6 dst="[$SERVER6]" pub=$ROUTER_WAN6
 	fi
-	topo_bg in_server sipp -sn uas -i "$server" -p "$SIP_PORT" -m 1 -nostdin \
+	topo_bg in_server sipp -sf "$SELFTESTS/lib/sipp/uas.xml" -i "$server" -p "$SIP_PORT" -m 1 -nostdin \
 		-timeout 60s -timeout_error -trace_msg -message_file "$tmp/uas$fam.log" \
 		>"$tmp/uas$fam.out" 2>&1
 	uas=$!
@@ -46,7 +51,7 @@ sipp_call() { # family
 		>"$tmp/uac$fam.out" 2>&1
 	uac=$!
 	# While the phone talks, the router expects RTP to the announced port.
-	if topo_wait 20 rtp_expected "$fam"; then
+	if topo_wait 20 rtp_expected "$fam" "$pub"; then
 		echo "ok: the router expects RTP to port $MEDIA_PORT during the call (IPv$fam)"
 	else
 		echo "FAIL: no RTP expectation for port $MEDIA_PORT during the call (IPv$fam)"
