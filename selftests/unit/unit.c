@@ -1187,6 +1187,117 @@ static void test_rewrite(void)
 	}
 }
 
+/* ---------------- RFC 4475 / RFC 5118 style inputs ---------------- */
+static void test_torture2(void)
+{
+	const struct sip_alg_addr *a;
+	int err;
+
+	err = parse_t("!interesting-Method0123456789_*+`.%indeed'~ sip:1_unusual.URI~(to-be!sure)"
+		      "&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)"
+		      "@example.com SIP/2.0\n" HDRS "CSeq: 139122385 !interesting-Method0123456789"
+		      "_*+`.%indeed'~\nl: 0\n\n", false);
+	ok(!err && msg.method == SIP_ALG_M_OTHER && msg.cseq_method == SIP_ALG_M_OTHER &&
+	   find_addr(SIP_ALG_F_REQUEST_URI, SIP_ALG_R_HOST, 0) &&
+	   span_eq(buf, find_addr(SIP_ALG_F_REQUEST_URI, SIP_ALG_R_HOST, 0)->hp.host,
+		   "example.com"), "torture: intmeth, unusual user part (%s)", sip_alg_strerror(err));
+	err = parse_t("SIP/2.0 100 \n" HDRS "CSeq: 1 INVITE\nl: 0\n\n", false);
+	ok(!err && msg.status == 100 && !msg.reason.len, "torture: empty reason phrase");
+	err = parse_t("SIP/2.0 200 \xe2\x80\x9c\xe2\x80\x9d OK\n" HDRS "CSeq: 1 INVITE\nl: 0\n\n",
+		      false);
+	ok(!err && msg.reason.len == 9, "torture: UTF-8 reason phrase");
+	err = parse_t("OPTIONS sip:a@b SIP/2.0\n" HDRS "CSeq: 1 X\nX-Empty:\nl: 0\n\n", false);
+	ok(!err && msg.headers[5].value.len == 0, "torture: header with an empty value");
+	err = parse_t("OPTIONS sip:a@b SIP/2.0\n" HDRS "CSeq: 1 X\nExpires: 10000000000\nl: 0\n\n",
+		      false);
+	ok(!err && msg.expires == -1, "torture: Expires beyond 32 bits is ignored");
+	err = parse_t("OPTIONS sip:a@b SIP/2.0\n" HDRS "CSeq: 1 X\nExpires: 4294967295\nl: 0\n\n",
+		      false);
+	ok(!err && msg.expires == 0x7fffffff, "torture: large Expires clamps");
+	err = parse_t("INVITE sip:a@b SIP/2.0\n" HDRS "CSeq: 1 BYE\nl: 0\n\n", false);
+	ok(!err && msg.method == SIP_ALG_M_INVITE && msg.cseq_method == SIP_ALG_M_BYE,
+	   "torture: CSeq method differs from the request method");
+	err = parse_t("OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/FOO h;branch=1\nFrom: <sip:a@r>;tag=1\n"
+		      "To: <sip:a@r>\nCall-ID: c\nCSeq: 1 X\nl: 0\n\n", false);
+	ok(!err && msg.transport == SIP_ALG_T_OTHER, "torture: unknown Via transport");
+	err = parse_t("OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/WSS h;branch=1\nFrom: <sip:a@r>;tag=1\n"
+		      "To: <sip:a@r>\nCall-ID: c\nCSeq: 1 X\nl: 0\n\n", false);
+	ok(!err && msg.transport == SIP_ALG_T_WS, "torture: WSS transport");
+	err = parse_t("OPTIONS sip:a@b SIP/2.0\n" HDRS "CSeq: 1 X\nContact: sip:a@b>\nl: 0\n\n",
+		      false);
+	ok(err == SIP_ALG_E_URI, "torture: bare addr-spec followed by '>'");
+	err = parse_t("OPTIONS sip:a@b SIP/2.0\nTo: sip:a@b;tag=1\nFrom: sip:c%00d@e;tag=2\n"
+		      "Via: SIP/2.0/UDP h\nCall-ID: c\nCSeq: 1 X\nl: 0\n\n", false);
+	ok(!err && span_eq(buf, msg.to_tag, "1") && span_eq(buf, msg.from_tag, "2"),
+	   "torture: addr-spec tags are header parameters; escaped NUL in user part");
+
+	/* RFC 5118 */
+	err = parse_t("REGISTER sip:[2001:db8::10] SIP/2.0\n"
+		      "Via: SIP/2.0/UDP [2001:db8::9:1];received=[2001:db8::9:255];branch=z9\n"
+		      "From: <sip:a@[2001:db8::10]:5070>;tag=1\nTo: <sip:a@[::ffff:192.0.2.1]>\n"
+		      "Call-ID: c\nCSeq: 1 REGISTER\nl: 0\n\n", false);
+	a = find_addr(SIP_ALG_F_VIA, SIP_ALG_R_RECEIVED, 0);
+	ok(!err && a && a->hp.family == 6 && span_eq(buf, a->hp.host, "[2001:db8::9:255]"),
+	   "rfc5118: bracketed received (%s)", sip_alg_strerror(err));
+	a = find_addr(SIP_ALG_F_FROM, SIP_ALG_R_HOST, 0);
+	ok(a && a->hp.port_val == 5070 && a->hp.addr[15] == 0x10, "rfc5118: [v6]:port");
+	a = find_addr(SIP_ALG_F_TO, SIP_ALG_R_HOST, 0);
+	ok(a && a->hp.family == 6 && a->hp.addr[12] == 192 && a->hp.addr[10] == 0xff,
+	   "rfc5118: IPv4-mapped IPv6 host");
+	err = parse_t("OPTIONS sip:[2001:db8::10:5070] SIP/2.0\n" HDRS "CSeq: 1 X\nl: 0\n\n", false);
+	a = find_addr(SIP_ALG_F_REQUEST_URI, SIP_ALG_R_HOST, 0);
+	ok(!err && a && !a->hp.port.len && a->hp.addr[15] == 0x70,
+	   "rfc5118: port-like last group is part of the address");
+	err = parse_t("OPTIONS sip:2001:db8::10 SIP/2.0\n" HDRS "CSeq: 1 X\nl: 0\n\n", false);
+	ok(err == SIP_ALG_E_HOST, "rfc5118: IPv6 without brackets is not a host");
+}
+
+static void test_rewrite2(void)
+{
+	static const struct pair rp[] = {
+		{ "192.168.1.10", 5060, "198.51.100.10", 40000 },
+		{ "192.168.1.10", 4000, "198.51.100.10", 50000 },
+		{ "192.168.1.10", 4001, "198.51.100.10", 50001 },
+		{ "192.168.1.20", 6000, "198.51.100.20", 60000 },
+		P("192.168.1.10", "198.51.100.10"), P("192.168.1.20", "198.51.100.20"),
+	};
+
+	rewrite_case("inbound response: rport without received maps with the sent-by",
+		     "SIP/2.0 200 OK\nVia: SIP/2.0/UDP 198.51.100.10:40000;rport=40000;branch=1\n"
+		     "From: <sip:a@h>;tag=1\nTo: <sip:b@h>;tag=2\nCall-ID: c\nCSeq: 1 OPTIONS\n"
+		     "l: 0\n\n", SIP_ALG_INBOUND, rp, N(rp), NULL,
+		     "SIP/2.0 200 OK\nVia: SIP/2.0/UDP 192.168.1.10:5060;rport=5060;branch=1\n"
+		     "From: <sip:a@h>;tag=1\nTo: <sip:b@h>;tag=2\nCall-ID: c\nCSeq: 1 OPTIONS\n"
+		     "l: 0\n\n");
+	rewrite_case("SDP: per-media c=, m= ports, a=rtcp port and address",
+		     "INVITE sip:b@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=1\nFrom: <sip:a@h>;tag=1\n"
+		     "To: <sip:b@h>\nCall-ID: c\nCSeq: 1 INVITE\nContent-Type: application/sdp\n"
+		     "Content-Length:   @CL@\n\n"
+		     "v=0\no=- 1 1 IN IP4 192.168.1.10\ns=-\nc=IN IP4 192.168.1.10\nt=0 0\n"
+		     "m=audio 4000 RTP/AVP 0\na=rtcp:4001 IN IP4 192.168.1.10\n"
+		     "m=video 6000 RTP/AVP 31\nc=IN IP4 192.168.1.20\na=rtcp:6001\n"
+		     "m=text 0 RTP/AVP 98\n",
+		     SIP_ALG_OUTBOUND, rp, N(rp), NULL,
+		     "INVITE sip:b@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=1\nFrom: <sip:a@h>;tag=1\n"
+		     "To: <sip:b@h>\nCall-ID: c\nCSeq: 1 INVITE\nContent-Type: application/sdp\n"
+		     "Content-Length:   @CL@\n\n"
+		     "v=0\no=- 1 1 IN IP4 198.51.100.10\ns=-\nc=IN IP4 198.51.100.10\nt=0 0\n"
+		     "m=audio 50000 RTP/AVP 0\na=rtcp:50001 IN IP4 198.51.100.10\n"
+		     "m=video 60000 RTP/AVP 31\nc=IN IP4 198.51.100.20\na=rtcp:6001\n"
+		     "m=text 0 RTP/AVP 98\n");
+	{
+		struct smap m = { .p = rp, .n = 0 };
+		uint32_t len = mk(inv1, buf);
+		int err;
+
+		err = sip_alg_parse(buf, len, false, &msg) ||
+		      sdp_alg_parse(buf, msg.sdp, 0, &sdp) ||
+		      sip_alg_plan(buf, &msg, &sdp, SIP_ALG_OUTBOUND, smap_fn, &m, NULL, &plan);
+		ok(!err && m.calls > 0 && plan.n_edits == 0 && plan.new_content_length == -1,
+		   "rewrite: a callback that declines everything plans nothing");
+	}
+}
+
 /* ---------------- apply ---------------- */
 static void test_apply(void)
 {
@@ -1266,6 +1377,8 @@ int main(int argc, char **argv)
 	test_huge();
 	test_sdp();
 	test_rewrite();
+	test_torture2();
+	test_rewrite2();
 	test_apply();
 	printf("1..%d\n", tap_n);
 	printf("%d passed, %d failed\n", tap_pass, tap_fail);
