@@ -24,6 +24,9 @@ mkdir -p "$out"
 diffpy=$SELFTESTS/lib/differential.py
 doc=$SELFTESTS/../docs/differences.md
 
+# First, that the comparison can fail at all.
+python3 "$diffpy" selfcheck || fail "the comparison itself is broken"
+
 # Both helpers bind port 5060 by default and the kernel refuses a second
 # helper on the same tuple, so they run one after the other.
 ! module_loaded || run modprobe -r nf_sip_alg
