@@ -41,12 +41,12 @@ struct plan_ctx {
 
 static bool addr_is_zero(u8 family, const u8 *a)
 {
-	u32 i, n = family == 6 ? 16 : 4;
+	u32 w[4];
 
-	for (i = 0; i < n; i++)
-		if (a[i])
-			return false;
-	return true;
+	memcpy(w, a, family == 6 ? 16 : 4);
+	if (family != 6)
+		return !w[0];
+	return !(w[0] | w[1] | w[2] | w[3]);
 }
 
 static u16 default_port(const struct sip_alg_addr *occ)
@@ -80,7 +80,15 @@ static int add_edit(struct plan_ctx *c, u32 off, u32 len, const char *repl, u32 
 
 static bool same_addr(const struct sip_alg_endpoint *a, const struct sip_alg_endpoint *b)
 {
-	return a->family == b->family && !memcmp(a->addr, b->addr, a->family == 6 ? 16 : 4);
+	u32 x, y;
+
+	if (a->family != b->family)
+		return false;
+	if (a->family == 6)
+		return !memcmp(a->addr, b->addr, 16);
+	memcpy(&x, a->addr, 4);
+	memcpy(&y, b->addr, 4);
+	return x == y;
 }
 
 static void seen_from(const struct sip_alg_addr *occ, struct sip_alg_endpoint *seen)

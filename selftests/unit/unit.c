@@ -224,6 +224,30 @@ static void test_ip(void)
 		ok(r && n == strlen(v[i].canon) && !memcmp(txt, v[i].canon, n),
 		   "ip: \"%s\" -> \"%s\" (got \"%.*s\")", v[i].in, v[i].canon, (int)n, txt);
 	}
+	/* every octet value and some numbers, against snprintf */
+	{
+		static const uint32_t nums[] = { 0, 1, 9, 10, 99, 100, 101, 199, 200, 255, 999,
+						 1000, 5060, 9999, 10000, 65535, 99999, 100000,
+						 2147483647u, 4294967295u };
+		char ref[64];
+		int bad = 0, k;
+
+		for (k = 0; k < 256; k++) {
+			a[0] = (uint8_t)k; a[1] = (uint8_t)(255 - k);
+			a[2] = (uint8_t)(k / 2); a[3] = (uint8_t)(k % 10);
+			n = sip_alg_format_ip(4, a, txt);
+			snprintf(ref, sizeof(ref), "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+			if (n != strlen(ref) || memcmp(txt, ref, n))
+				bad++;
+		}
+		for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+			n = sip_alg_fmt_dec(nums[i], txt);
+			snprintf(ref, sizeof(ref), "%u", nums[i]);
+			if (n != strlen(ref) || memcmp(txt, ref, n))
+				bad++;
+		}
+		ok(!bad, "ip: IPv4 and decimal formatting agree with snprintf (%d differ)", bad);
+	}
 	/* cross-check the formatter against inet_ntop on a sweep of patterns */
 	{
 		int bad = 0, k;
