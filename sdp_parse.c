@@ -280,7 +280,8 @@ static int parse_attr(struct sdp_pctx *c, u32 p, u32 le)
 		return SIP_ALG_OK;
 	if (b[p] != 'r' && b[p] != 's' && b[p] != 'i' && b[p] != 'c')
 		return SIP_ALG_OK;
-	if (b[p] == 'r' && (le - p < 4 || (b[p + 1] != 't' && b[p + 1] != 'e')))
+	/* a=rtpmap is the most common attribute: "rtc" and "rec" only */
+	if (b[p] == 'r' && (le - p < 4 || b[p + 2] != 'c' || (b[p + 1] != 't' && b[p + 1] != 'e')))
 		return SIP_ALG_OK;
 	while (p < le && b[p] != ':')
 		p++;

@@ -13,7 +13,8 @@
 
 enum sip_alg_err {
 	SIP_ALG_OK = 0,
-	SIP_ALG_E_INCOMPLETE,		/* stream: need more bytes (not an error on TCP) */
+	SIP_ALG_E_INCOMPLETE,		/* need more bytes: not an error on TCP; a UDP
+					 * datagram that ends inside the header block */
 	SIP_ALG_E_TOO_BIG,		/* message longer than SIP_ALG_MAX_MSG_LEN */
 	SIP_ALG_E_START_LINE,		/* neither "METHOD uri SIP/2.0" nor "SIP/2.0 nnn reason" */
 	SIP_ALG_E_VERSION,		/* not SIP/2.0 */
@@ -25,7 +26,7 @@ enum sip_alg_err {
 	SIP_ALG_E_HOST,			/* bad IPv4/IPv6 literal or host name */
 	SIP_ALG_E_PORT,			/* port not 1..65535 digits */
 	SIP_ALG_E_VIA,			/* Via not "SIP/2.0/<transport> sent-by" */
-	SIP_ALG_E_CONTENT_LENGTH,	/* not a number, or two that disagree */
+	SIP_ALG_E_CONTENT_LENGTH,	/* not a number, two that disagree, or none on TCP */
 	SIP_ALG_E_BODY_LENGTH,		/* datagram: Content-Length beyond the end */
 	SIP_ALG_E_MISSING_HEADER,	/* no Call-ID, CSeq, From, To or Via */
 	SIP_ALG_E_CSEQ,
@@ -270,9 +271,14 @@ u32 sip_alg_fmt_dec(u32 v, char *out);
  * Parse one SIP message at buf[0..len). @stream: the bytes come from a TCP
  * stream, so a message without a complete header block or body is
  * SIP_ALG_E_INCOMPLETE and Content-Length is mandatory; for a datagram a
- * missing Content-Length means the body runs to the end of the buffer.
+ * missing Content-Length means the body runs to the end of the buffer, and
+ * bytes after Content-Length are not part of the message. CRLFs before the
+ * start line are skipped and counted in msg_len. At most the first
+ * SIP_ALG_MAX_MSG_LEN bytes are looked at: a longer datagram, or a stream
+ * message that does not end within them, is SIP_ALG_E_TOO_BIG.
  * Returns SIP_ALG_OK or an enum sip_alg_err; msg->msg_len is the message's
- * length on success.
+ * length on success. Only the scalar fields, headers[0..n_headers) and
+ * addrs[0..n_addrs) are written: the arrays are not cleared.
  */
 int sip_alg_parse(const char *buf, u32 len, bool stream, struct sip_alg_msg *msg);
 
