@@ -13,8 +13,7 @@
 
 enum sip_alg_err {
 	SIP_ALG_OK = 0,
-	SIP_ALG_E_INCOMPLETE,		/* need more bytes: not an error on TCP; a UDP
-					 * datagram that ends inside the header block */
+	SIP_ALG_E_INCOMPLETE,		/* need more bytes (TCP); UDP: cut in the headers */
 	SIP_ALG_E_TOO_BIG,		/* message longer than SIP_ALG_MAX_MSG_LEN */
 	SIP_ALG_E_START_LINE,		/* neither "METHOD uri SIP/2.0" nor "SIP/2.0 nnn reason" */
 	SIP_ALG_E_VERSION,		/* not SIP/2.0 */
