@@ -221,6 +221,8 @@ static int plan_sdp_addr(struct plan_ctx *c, const struct sdp_alg_session *s, u1
 		seen.port = occ->hp.port_val;
 		break;
 	case SIP_ALG_F_SDP_RTCP:
+		if (!occ->hp.port_val)
+			return SIP_ALG_OK;
 		if (occ->hp.host.len) {
 			if (occ->hp.family != 4 && occ->hp.family != 6)
 				return SIP_ALG_OK;

@@ -74,7 +74,8 @@ bool props_map_fn(void *ctx, enum sip_alg_dir dir, const struct sip_alg_addr *oc
 			out->addr[2] = 0x0d; out->addr[3] = 0xb8;
 		}
 	}
-	if (m->xor_ports && seen->has_port && (seen->port ^ 0x4000))
+	/* an involution on ports that never yields 0 (0 means "keep") */
+	if (m->xor_ports && seen->has_port && seen->port && seen->port != 0x4000)
 		out->port = seen->port ^ 0x4000;
 	return true;
 }

@@ -1300,7 +1300,7 @@ static void test_rewrite2(void)
 		     "v=0\no=- 1 1 IN IP4 192.168.1.10\ns=-\nc=IN IP4 192.168.1.10\nt=0 0\n"
 		     "m=audio 4000 RTP/AVP 0\na=rtcp:4001 IN IP4 192.168.1.10\n"
 		     "m=video 6000 RTP/AVP 31\nc=IN IP4 192.168.1.20\na=rtcp:6001\n"
-		     "m=text 0 RTP/AVP 98\n",
+		     "m=text 0 RTP/AVP 98\na=rtcp:0\n",
 		     SIP_ALG_OUTBOUND, rp, N(rp), NULL,
 		     "INVITE sip:b@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=1\nFrom: <sip:a@h>;tag=1\n"
 		     "To: <sip:b@h>\nCall-ID: c\nCSeq: 1 INVITE\nContent-Type: application/sdp\n"
@@ -1308,7 +1308,7 @@ static void test_rewrite2(void)
 		     "v=0\no=- 1 1 IN IP4 198.51.100.10\ns=-\nc=IN IP4 198.51.100.10\nt=0 0\n"
 		     "m=audio 50000 RTP/AVP 0\na=rtcp:50001 IN IP4 198.51.100.10\n"
 		     "m=video 60000 RTP/AVP 31\nc=IN IP4 198.51.100.20\na=rtcp:6001\n"
-		     "m=text 0 RTP/AVP 98\n");
+		     "m=text 0 RTP/AVP 98\na=rtcp:0\n");
 	{
 		struct smap m = { .p = rp, .n = 0 };
 		uint32_t len = mk(inv1, buf);
@@ -1320,6 +1320,43 @@ static void test_rewrite2(void)
 		ok(!err && m.calls > 0 && plan.n_edits == 0 && plan.new_content_length == -1,
 		   "rewrite: a callback that declines everything plans nothing");
 	}
+}
+
+/* ---------------- fuzz crashers ---------------- */
+/*
+ * fuzz_plan: "a=rtcp:0" cut by Content-Length. The planner offered RTCP port
+ * 0 for mapping (m= port 0 never was), and the test mapping turned a port
+ * into 0, which means "keep". Both are fixed; the input stays a test.
+ */
+static const char crash_plan_rtcp0[] =
+	"INVITE sip:bob@biloxi.example.com SIP/2.0\n"
+	"v: SIP/2.0/UDP 192.168.1.10;branch=z9hG4bK74bf5\n"
+	"f: <sip:al168.1.10>;tag=1\n"
+	"t: <sip:bob@biloxie.com>\n"
+	"i: abc@192.168.1.10\n"
+	"CSeq: 1 32787INVITE\n"
+	"m: <sip:alice@192.168.1.10>\n"
+	"c: application/sdp\n"
+	"l: 243\n"
+	"\n"
+	"v=0\n"
+	"o=alice 2890844526 2890844526 IN IP4 192.168.1.10\n"
+	"s=-\n"
+	"c=IN IP4 192.168.1.10\n"
+	"t=0 0\n"
+	"m=audio 49170 RTP/AVP 0 8 101\n"
+	"a=rtpmapM0 PCMU/8000\n"
+	"a=rtpmap:8 PCMA/8000\n"
+	"a=rtpmap:101 teleph27 2890844527 IN IP4 203.0.one-event/8000\n"
+	"a=fmtp:101 0-15\n"
+	"a=rtcp:09171\n"
+	"a=ptime:20\n"
+	"a=sendrecv\n";
+
+static void test_crashers(void)
+{
+	props_case("fuzz_plan crasher: a=rtcp:0", crash_plan_rtcp0, sizeof(crash_plan_rtcp0) - 1,
+		   false);
 }
 
 /* ---------------- apply ---------------- */
@@ -1403,6 +1440,7 @@ int main(int argc, char **argv)
 	test_rewrite();
 	test_torture2();
 	test_rewrite2();
+	test_crashers();
 	test_apply();
 	printf("1..%d\n", tap_n);
 	printf("%d passed, %d failed\n", tap_pass, tap_fail);
