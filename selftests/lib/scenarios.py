@@ -174,15 +174,24 @@ def no_dialog_left(topo):
 # --- Messages ---------------------------------------------------------------
 
 def private_outside_callid(topo, msg):
-    """Lines of `msg` other than Call-ID that still name the private network."""
-    bad = []
-    for line in msg.raw.decode(errors="replace").split("\r\n"):
+    """Lines of `msg` that still name the private network where the outside
+    would use them: any header but Call-ID and the Vias below the top one
+    (the inside proxy's business), and an SDP body. Other bodies (XML and
+    such) are not the ALG's to touch."""
+    head, _, body = msg.raw.decode(errors="replace").partition("\r\n\r\n")
+    lines, vias = [], 0
+    for line in head.split("\r\n"):
         name = line.split(":", 1)[0].strip().lower()
-        if name in ("call-id", "i"):
-            continue
-        if topo.private_prefix in line:
-            bad.append(line)
-    return bad
+        if name in ("via", "v"):
+            vias += 1
+            if vias > 1:
+                continue
+        if name not in ("call-id", "i"):
+            lines.append(line)
+    ctype = (msg.get("content-type", "c") or "").lower()
+    if ctype.startswith("application/sdp"):
+        lines += body.split("\r\n")
+    return [ln[:120] for ln in lines if topo.private_prefix in ln]
 
 
 def uri_hostport(value):
@@ -273,10 +282,10 @@ def media_both_ways(what, out_sock, out_dst, in_sock, in_dst, n=5):
     """The outside party sends first (only a pinhole lets it in), then the inside one."""
     rtp_send(out_sock, out_dst, n)
     got = in_sock.count(n)
-    check(got == n, f"{what}: RTP from outside to {out_dst} reaches the inside {got}/{n}")
+    expect(got == n, f"{what}: RTP from outside to {out_dst} reaches the inside {got}/{n}")
     rtp_send(in_sock, in_dst, n)
     got = out_sock.count(n)
-    check(got == n, f"{what}: RTP from inside to {in_dst} reaches the outside {got}/{n}")
+    expect(got == n, f"{what}: RTP from inside to {in_dst} reaches the outside {got}/{n}")
 
 
 def outbound_call(topo, transport="udp"):
@@ -315,9 +324,10 @@ def outbound(topo, args):
 def register(topo, args):
     """A phone inside registers; the registrar calls it back at its contact.
 
-    The registrar sends its INVITEs from another port than the one the
-    REGISTER went to (as a proxy of a registrar cluster does), so only the
-    pinhole the 200 OK to the REGISTER opened lets them in.
+    The registrar sends its INVITEs from other ports than the one the
+    REGISTER went to (as the proxies of a registrar cluster do), so only the
+    pinhole the 200 OK to the REGISTER opened lets them in. All
+    registrations use one Call-ID, as RFC 3261 10.2 asks.
     """
     phone, server, pub = topo.phone, topo.server, topo.pub
     sig_ph, sig_sv = phone.udp(5060), server.udp(5060)
@@ -325,7 +335,11 @@ def register(topo, args):
     reg.from_uri = reg.to_uri = f"sip:alice@{server.uri_host}"
     registrar = Call(topo, reg, sig_ph, (server.addr, 5060), sig_sv, None)
 
+    def contact_pinholes():
+        return [e for e in expectations(topo) if e.cls == CLASS_SIGNALLING]
+
     def register_for(expires):
+        """REGISTER and its 200; the contact's port as the registrar sees it."""
         req = registrar.request("REGISTER", uri=f"sip:{server.uri_host}",
                                 extra=[f"Expires: {expires}"])
         host, port = uri_hostport(req.get("contact", "m"))
@@ -340,27 +354,42 @@ def register(topo, args):
                f"the phone finds its own contact in the 200 ({host}:{cport})")
         return port
 
+    def pinhole_for(port, expires):
+        exps = contact_pinholes()
+        expect([(e.dst, e.dport) for e in exps] == [(topo.public, port)],
+               f"one signalling expectation for the contact {topo.public}:{port} ({exps})")
+        expect(exps and exps[0].src == server.addr,
+               f"only the registrar may use it (direct_signalling) ({exps})")
+        expect(exps and expires - 10 <= exps[0].timeout <= expires,
+               f"its lifetime follows the granted Expires {expires} "
+               f"(timeout {[e.timeout for e in exps]})")
+
     before = stats(topo)
     port = register_for(60)
     expect(stats_delta(before, stats(topo)).get("registrations") == 1,
            "the registrations counter rose by 1")
-    exps = [e for e in expectations(topo) if e.cls == CLASS_SIGNALLING]
-    expect([(e.dst, e.dport) for e in exps] == [(topo.public, port)],
-           f"one signalling expectation for the contact {topo.public}:{port} ({exps})")
-    expect(exps and exps[0].src == server.addr,
-           f"only the registrar may use it (direct_signalling) ({exps})")
-    expect(exps and 50 <= exps[0].timeout <= 60,
-           f"its lifetime follows the granted Expires 60 (timeout {[e.timeout for e in exps]})")
+    pinhole_for(port, 60)
 
-    # The registrar's INVITE to the registered contact.
+    # Un-register: the 200 lists no binding any more (RFC 3261 10.3).
+    req = registrar.request("REGISTER", uri=f"sip:{server.uri_host}",
+                            extra=["Expires: 0"])
+    registrar.respond(req, 200, to_tag="reg")
+    gone = wait_for(lambda: not contact_pinholes(), 2)
+    expect(gone, f"un-registering (Expires: 0) removes the contact's expectation "
+                 f"({contact_pinholes()})")
+    if not gone:
+        flush_expectations(topo)
+
+    # Registered again, the registrar calls the phone.
+    port = register_for(60)
+    pinhole_for(port, 60)
     sig_cb = server.udp(5080)
     d = Dialog(server, pub, 5080, port, tag="sv1")
     d.to_uri = f"sip:alice@{server.uri_host}"
     call = Call(topo, d, sig_cb, (topo.public, port), sig_ph,
                 f"<sip:alice@{phone.uri_host}:5060>", inside_uac=False)
     rtp_ph, rtp_sv = phone.udp(40000), server.udp(50000)
-    inv, ok = call.establish(sdp(server, [50000]), sdp(phone, [40000]),
-                             to_tag="ph1")
+    inv, ok = call.establish(sdp(server, [50000]), sdp(phone, [40000]), to_tag="ph1")
     host, rport = uri_hostport(inv.start)
     check((host, rport) == (phone.addr, 5060),
           f"the phone receives the INVITE at its own contact ({inv.start})")
@@ -374,7 +403,7 @@ def register(topo, args):
     gone_after_grace(topo, [40000, 40001, 50000, 50001, mport, mport + 1], "after BYE")
 
     # The binding lives on: a second call, from yet another port, gets in too.
-    exps = [e for e in expectations(topo) if e.cls == CLASS_SIGNALLING]
+    exps = contact_pinholes()
     expect([(e.dst, e.dport) for e in exps] == [(topo.public, port)],
            f"the contact's expectation outlives the first call ({exps})")
     sig_cb2 = server.udp(5090)
@@ -387,26 +416,20 @@ def register(topo, args):
     except TimeoutError:
         expect(False, "a second INVITE from the registrar (port 5090) reaches the phone")
 
-    # Un-register: the 200 lists no binding any more (RFC 3261 10.3).
-    req = registrar.request("REGISTER", uri=f"sip:{server.uri_host}", extra=["Expires: 0"])
-    registrar.respond(req, 200, to_tag="reg")
-    left = wait_for(lambda: not [e for e in expectations(topo) if e.cls == CLASS_SIGNALLING], 2)
-    expect(left, f"un-registering (Expires: 0) removes the contact's expectation "
-                 f"({expectations(topo)})")
-
     # A binding that is not refreshed goes when it expires. The dialog GC
     # looks for expired bindings every 10 s.
-    reg.call_id = f"{os.urandom(6).hex()}@{phone.uri_host}"
     port = register_for(3)
-    exps = [e for e in expectations(topo) if e.cls == CLASS_SIGNALLING]
-    expect(len(exps) == 1 and exps[0].timeout <= 3,
-           f"a 3 s registration's expectation lives 3 s ({exps})")
+    pinhole_for(port, 3)
     t0 = time.monotonic()
-    gone = wait_for(lambda: not [e for e in expectations(topo) if e.cls == CLASS_SIGNALLING],
-                    3 + 12)
+    gone = wait_for(lambda: not contact_pinholes(), 3 + 12)
     expect(gone, f"the expectation is gone once the binding expired "
-                 f"({time.monotonic() - t0:.1f} s, {expectations(topo)})")
+                 f"({time.monotonic() - t0:.1f} s, {contact_pinholes()})")
     no_dialog_left(topo)
+
+
+def flush_expectations(topo):
+    """After a failed check, so that the next ones test something again."""
+    conntrack(topo.router, "-F", "expect")
 
 
 def pbx(topo, args):
@@ -465,7 +488,7 @@ def trunk(topo, args):
         for i in idx:
             rtp_send(rtp_sv[i], (topo.public, pubs[i]), 3)
         bad = [(i, got) for i in idx if (got := rtp_ph[i].count(3)) != 3]
-        check(not bad, f"{what}: RTP reaches the phone (calls with loss: {bad})")
+        expect(not bad, f"{what}: RTP reaches the phone (calls with loss: {bad})")
 
     rtp_reaches(range(n), f"all {n} calls")
     calls[0].bye()
@@ -518,10 +541,10 @@ def media(topo, args):
     for i, port in pub_rtcp.items():
         rtp_send(rtp_sv[0], (topo.public, port), 3)
         got = rtcp_ph[i].count(3)
-        check(got == 3, f"line {i}: RTCP to {port} reaches the phone's port {ph_rtcp[i]}: {got}/3")
+        expect(got == 3, f"line {i}: RTCP to {port} reaches the phone's port {ph_rtcp[i]}: {got}/3")
     rtp_send(rtp_sv[1], (topo.public, pubs[1]), 3)
     got = rtp_ph[1].count(3)
-    check(got == 3, f"line 1: multiplexed RTCP reaches the phone's RTP port: {got}/3")
+    expect(got == 3, f"line 1: multiplexed RTCP reaches the phone's RTP port: {got}/3")
 
     def reinvite(version, what, **kw):
         before = stats(topo)
@@ -540,7 +563,7 @@ def media(topo, args):
           f"hold (a=sendonly): same public ports, a=sendonly kept ({req.sdp_media()})")
     rtp_send(rtp_ph[0], (server.addr, sv_ports[0]), 3)
     got = rtp_sv[0].count(3)
-    check(got == 3, f"hold (a=sendonly): the holding phone's RTP still flows: {got}/3")
+    expect(got == 3, f"hold (a=sendonly): the holding phone's RTP still flows: {got}/3")
 
     req = reinvite(3, "hold (c=0.0.0.0, a=inactive)", conn=topo.any, direction="inactive")
     announces(topo, req, 4, topo.any, "hold (inactive) re-INVITE at the server")
