@@ -22,7 +22,7 @@ PACKAGES="
 	qemu-system-x86 busybox-static
 	iproute2 nftables iptables conntrack tcpdump
 	python3 python3-scapy sip-tester kamailio
-	clang llvm libclang-rt-14-dev
+	clang llvm libclang-rt-14-dev valgrind
 	libmnl-dev bpftrace
 "
 BPO_SUITE=bookworm-backports

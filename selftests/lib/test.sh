@@ -6,7 +6,7 @@
 # goes to its log in the results directory, shown when it fails.
 
 SELFTESTS=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SIPTOOL=$SELFTESTS/lib/siptool.py
+export SELFTESTS SIPTOOL=$SELFTESTS/lib/siptool.py
 
 fail() {
 	echo "FAIL: $*"
