@@ -23,12 +23,14 @@ import difflib
 import json
 import os
 import re
+import select
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sipnet import Dialog, Host, Msg, response, sdp  # noqa: E402
 
 SIP = 5060
+ALT_PORT = 5062
 
 
 def topo(family):
@@ -51,19 +53,23 @@ class Recorder:
         self.family = family
         self.phone, self.server, self.public = topo(family)
         self.ph = self.phone.udp(SIP)
+        # Where the phone of the other-port exchange says it listens: a
+        # response may be steered there (the kernel's "Cisco" forced_dport).
+        self.ph_alt = self.phone.udp(ALT_PORT)
         self.sv = self.server.udp(SIP)
         self.log = []
         self.scenario = None
         self.step = 0
         self.sv_peer = None
 
-    def _record(self, at, raw):
+    def _record(self, at, raw, port=SIP):
         self.step += 1
         self.log.append({
             "family": self.family,
             "scenario": self.scenario,
             "step": self.step,
             "at": at,
+            "port": port,
             "raw": base64.b64encode(raw).decode(),
         })
 
@@ -82,16 +88,18 @@ class Recorder:
     def to_phone(self, text):
         """Server -> phone (to where the last request came from)."""
         self.sv.send(text, self.sv_peer)
-        try:
-            raw, _ = self.ph.recv(timeout=3)
-        except TimeoutError:
+        r, _, _ = select.select([self.ph.s, self.ph_alt.s], [], [], 3)
+        if not r:
             self._record("phone", b"<LOST>")
-            raise
-        self._record("phone", raw)
+            raise TimeoutError("nothing received")
+        sock = self.ph if r[0] is self.ph.s else self.ph_alt
+        raw, _ = sock.recv(timeout=0)
+        self._record("phone", raw, sock.port())
         return Msg(raw)
 
     def close(self):
         self.ph.close()
+        self.ph_alt.close()
         self.sv.close()
 
 
@@ -143,7 +151,7 @@ def other_port(rec):
     than the one it sends from (5060), as phones with a separate send socket
     or a port-mapping SBC inside do."""
     ph, sv = rec.phone, rec.server
-    d = Dialog(ph, sv, 5062, SIP, call_id=f"diffport{rec.family}@{ph.uri_host}", tag=tag(rec, "pp"))
+    d = Dialog(ph, sv, ALT_PORT, SIP, call_id=f"diffport{rec.family}@{ph.uri_host}", tag=tag(rec, "pp"))
     got = rec.to_server(d.request("OPTIONS", to_tag=False))
     rec.to_phone(response(got, 200, "OK", to_tag=tag(rec, "pq")))
 
@@ -225,6 +233,18 @@ RULES = [
     # (addr:5060); an address with another port stays private. We map the
     # address wherever the phone's address appears and keep the port.
     ("addr-any-port", r"\{PRIV([46])\}(\]?:5062)", r"{PUB\1}\2"),
+    # The kernel's "Cisco phone" rule: a request whose Via port differs from
+    # its source port sets forced_dport on the conntrack; responses are then
+    # sent to that port instead of the source port (although the phone asked
+    # for rport), and map_addr() also puts it on the *server's* address in
+    # the Request-URI and To. We do neither.
+    ("forced-dport", r"^<received on port 5062>$", "<received on port 5060>"),
+    ("forced-dport", r"^<received on port 5062>$", None),
+    ("forced-dport", r"^(OPTIONS sip:[^@]*@\[?\{SRV[46]\}\]?):5062( SIP/2\.0)$", r"\1:5060\2"),
+    ("forced-dport", r"^(To: <sip:[^@]*@\[?\{SRV[46]\}\]?):5062>(.*)$", r"\1>\2"),
+    # ... and on the way back, the phone's own From (which the kernel had
+    # given ":5060", see uri-port-kept) gets forced_dport instead.
+    ("forced-dport", _PHONE_URI + r":5062>", r"\1>"),
     # The kernel leaves a=rtcp alone (the phone's private address reaches
     # the server); we map it like the c= line it belongs to.
     ("rtcp-attr", r"^(a=rtcp:\d+ IN IP[46] )\{PRIV([46])\}$", r"\1{PUB\2}"),
@@ -237,9 +257,10 @@ def names(text):
     return text
 
 
-def normalise(raw):
+def normalise(raw, port=SIP):
     if raw == b"<LOST>":
         return ["<LOST: the message did not arrive>"]
+    where = [] if port == SIP else [f"<received on port {port}>"]
     head, sep, body = raw.partition(b"\r\n\r\n")
     lines = head.decode(errors="replace").split("\r\n")
     out = []
@@ -254,13 +275,21 @@ def normalise(raw):
     if not sep:
         out.append("<no end of headers>")
     out.extend(names(body.decode(errors="replace")).split("\r\n"))
-    return out
+    return where + out
 
 
 def explain(k, o):
-    if k is None or o is None:
+    """The id of the rule that turns kernel line k into our line o. A rule
+    whose replacement is None explains a line only the kernel has."""
+    if k is None:
         return None
     for rid, pattern, repl in RULES:
+        if repl is None:
+            if o is None and re.fullmatch(pattern, k):
+                return rid
+            continue
+        if o is None:
+            continue
         new, n = re.subn(pattern, repl, k)
         if n and new == o:
             return rid
@@ -326,8 +355,8 @@ def compare(args):
             failures += 1
             continue
         at = kmap[k]["at"]
-        kl = normalise(base64.b64decode(kmap[k]["raw"]))
-        ol = normalise(base64.b64decode(omap[k]["raw"]))
+        kl = normalise(base64.b64decode(kmap[k]["raw"]), kmap[k].get("port", SIP))
+        ol = normalise(base64.b64decode(omap[k]["raw"]), omap[k].get("port", SIP))
         used, bad = compare_msgs(kl, ol)
         for rid in used:
             used_all.setdefault(rid, []).append(label)
