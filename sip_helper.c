@@ -165,7 +165,8 @@ static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, boo
 			return sip_alg_fail(p, SIP_ALG_STAT_FAIL_TCP_PARTIAL,
 					    "SIP message continues in the next segment");
 		if (err)
-			return sip_alg_fail(p, SIP_ALG_STAT_FAIL_PARSE + err, sip_alg_strerror(err));
+			return sip_alg_fail(p, SIP_ALG_STAT_FAIL_PARSE + err,
+					    sip_alg_strerror(err));
 
 		p->buf = buf + off;
 		p->len = s->msg.msg_len;
@@ -204,6 +205,12 @@ static int sip_alg_help(struct sk_buff *skb, unsigned int protoff,
 		const struct tcphdr *th;
 		struct tcphdr _th;
 
+		/*
+		 * A dnat rule runs before nft assigns the helper, so the conntrack
+		 * may lack the room for the sequence adjustment a rewrite needs.
+		 */
+		if (!nf_ct_is_confirmed(ct) && !nfct_seqadj(ct))
+			nfct_seqadj_ext_add(ct);
 		if (ctinfo != IP_CT_ESTABLISHED && ctinfo != IP_CT_ESTABLISHED_REPLY)
 			return NF_ACCEPT;
 		th = skb_header_pointer(skb, protoff, sizeof(_th), &_th);

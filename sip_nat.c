@@ -15,6 +15,7 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_expect.h>
 #include <net/netfilter/nf_conntrack_helper.h>
+#include <net/netfilter/nf_conntrack_seqadj.h>
 #include <net/netfilter/nf_nat.h>
 #include <net/netfilter/nf_nat_helper.h>
 
@@ -137,6 +138,12 @@ int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *
 
 	first = plan->edits[0].off;
 	if (nf_ct_protonum(p->ct) == IPPROTO_TCP) {
+		if (!nfct_seqadj(p->ct)) {
+			sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
+			nf_ct_helper_log(p->skb, p->ct,
+					 "passed unmodified: no sequence adjustment on this flow");
+			return 0;
+		}
 		payload = p->dataoff - p->payloadoff;
 		ok = nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff,
 					      payload + first, p->msg->msg_len - first,
@@ -158,15 +165,19 @@ int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *
 	return len - (s32)p->msg->msg_len;
 }
 
-/* An expected media or signalling connection reaches the inside endpoint. */
-void sip_alg_nat_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
+/*
+ * A connection a pin expected: @dnat forwards it to the inside endpoint at
+ * @addr:@port, else it is the endpoint's own flow leaving from @addr:@port.
+ */
+void sip_alg_nat_expected(struct nf_conn *ct, const union nf_inet_addr *addr, u16 port,
+			  bool dnat)
 {
 	struct nf_nat_range2 range = {};
 
 	range.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
-	range.min_addr = exp->saved_addr;
-	range.max_addr = exp->saved_addr;
-	range.min_proto = exp->saved_proto;
-	range.max_proto = exp->saved_proto;
-	nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
+	range.min_addr = *addr;
+	range.max_addr = *addr;
+	range.min_proto.all = htons(port);
+	range.max_proto.all = htons(port);
+	nf_nat_setup_info(ct, &range, dnat ? NF_NAT_MANIP_DST : NF_NAT_MANIP_SRC);
 }

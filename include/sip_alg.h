@@ -88,7 +88,6 @@ static inline void sip_alg_count(struct sip_alg_net *sn, enum sip_alg_stat s)
 	this_cpu_inc(sn->stats->v[s]);
 }
 
-
 /* The per-packet view shared by the helper, the dialog layer and NAT. */
 struct sip_alg_media_map {
 	u8 mapped;			/* the stream's address is rewritten */
@@ -129,7 +128,6 @@ int sip_alg_dialog_init(void);
 void sip_alg_dialog_exit(void);
 void sip_alg_dialog_process(struct sip_alg_pkt *p);
 void sip_alg_dialog_master_gone(struct nf_conn *ct);
-void sip_alg_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
 extern struct sip_alg_config sip_alg_defaults;
 
 /* sip_nat.c */
@@ -139,6 +137,7 @@ bool sip_alg_map_sender(const struct nf_conn *ct, enum ip_conntrack_dir dir,
 			const union nf_inet_addr *addr);
 /* Returns how much the message grew (or shrank); 0 when it passed as it came. */
 int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *out);
-void sip_alg_nat_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
+void sip_alg_nat_expected(struct nf_conn *ct, const union nf_inet_addr *addr, u16 port,
+			  bool dnat);
 
 #endif /* _SIP_ALG_H */

@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pinholes: the expectations a dialog opens, and the conntracks they become.
+ *
+ * For a media stream announced by an inside endpoint the router picks a
+ * public RTP/RTCP pair (the endpoint's own ports when free) and expects the
+ * far side's media there, translated back to the endpoint. When the pair had
+ * to differ from the endpoint's ports, a second expectation makes the
+ * endpoint's own outgoing media leave from the announced public ports too,
+ * whichever side speaks first. A 2xx to a REGISTER opens the registered
+ * contact to the registrar.
+ *
+ * Pins live on their dialog's list and, to find them from an expectation,
+ * in sn->pins; both under sn->lock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hash.h>
+#include <linux/slab.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_expect.h>
+#include <net/netfilter/nf_conntrack_helper.h>
+
+#include "sip_alg.h"
+#include "sip_compat.h"
+#include "sip_dialog.h"
+
+#define SIP_ALG_PIN_HASH_BITS		12
+/* How far the media port search goes before giving up. */
+#define SIP_ALG_PORT_TRIES		128
+/* Lifetime of a registration pinhole is the granted Expires, capped here. */
+#define SIP_ALG_MAX_REG_EXPIRES		3600
+/* RFC 3261 10.2.1.1: a binding the registrar gave no expiry lasts an hour. */
+#define SIP_ALG_DEFAULT_EXPIRES		3600
+
+enum sip_alg_pin_nat {
+	SIP_ALG_PIN_PLAIN,		/* no translation */
+	SIP_ALG_PIN_DNAT,		/* to the inside endpoint that announced it */
+	SIP_ALG_PIN_SNAT,		/* the endpoint's own media, from its public ports */
+};
+
+struct sip_alg_pin {
+	struct list_head list;		/* in dialog->pins */
+	struct hlist_node by_exp;	/* in sn->pins */
+	struct nf_conntrack_expect *exp;	/* reference held */
+	struct nf_conntrack_tuple ct_tuple;	/* original tuple of its conntrack */
+	unsigned long master_key;	/* the conntrack it expects from, only compared */
+	/*
+	 * real: the announcing endpoint's address as in its SDP or Contact,
+	 * where a DNAT pin forwards to; a SNAT pin keeps the public address
+	 * it translates to here. pub: what the expectation waits for.
+	 */
+	union nf_inet_addr real_addr;
+	union nf_inet_addr pub_addr;
+	u16 real_port;			/* host order */
+	u16 pub_port;
+	u8 class;			/* enum sip_alg_class */
+	u8 nat;				/* enum sip_alg_pin_nat */
+	u8 side;			/* conntrack direction of the announcing message */
+	u8 media;			/* m= index */
+	u8 has_ct;
+	u8 has_snat;			/* a SNAT pin for this DNAT pin exists */
+};
+
+/* What one expectation should match and where it leads. */
+struct sip_alg_pin_spec {
+	u8 class;
+	u8 nat;
+	u8 l4proto;
+	u8 media;
+	bool assign_helper;
+	const union nf_inet_addr *saddr;	/* NULL: from anyone */
+	u16 sport;				/* 0: from any port */
+	union nf_inet_addr daddr;
+	u16 dport;
+	union nf_inet_addr real_addr;		/* the endpoint's own address and port */
+	u16 real_port;
+};
+
+static struct hlist_head *sip_alg_pin_bucket(struct sip_alg_net *sn,
+					     const struct nf_conntrack_expect *exp)
+{
+	return &sn->pins[hash_ptr(exp, SIP_ALG_PIN_HASH_BITS)];
+}
+
+static u8 sip_alg_ct_family(const struct nf_conn *ct)
+{
+	return nf_ct_l3num(ct) == NFPROTO_IPV4 ? 4 : 6;
+}
+
+static void sip_alg_addr_from(union nf_inet_addr *a, const struct sip_alg_hostport *hp)
+{
+	memset(a, 0, sizeof(*a));
+	memcpy(a, hp->addr, hp->family == 4 ? 4 : 16);
+}
+
+static bool sip_alg_addr_is_any(const struct sip_alg_hostport *hp)
+{
+	static const u8 zero[16];
+
+	return !memcmp(hp->addr, zero, hp->family == 4 ? 4 : 16);
+}
+
+static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
+
+static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
+			   const struct sip_alg_pin_spec *spec)
+{
+	__be16 sport = htons(spec->sport), dport = htons(spec->dport);
+	struct nf_conntrack_expect *exp, *other;
+	struct sip_alg_pin *pin;
+	int ret;
+
+	pin = kzalloc(sizeof(*pin), GFP_ATOMIC);
+	if (!pin)
+		return -ENOMEM;
+	exp = nf_ct_expect_alloc(p->ct);
+	if (!exp) {
+		kfree(pin);
+		return -ENOMEM;
+	}
+	nf_ct_expect_init(exp, spec->class, nf_ct_l3num(p->ct), spec->saddr, &spec->daddr,
+			  spec->l4proto, spec->sport ? &sport : NULL, &dport);
+	exp->expectfn = sip_alg_pin_expected;
+	if (spec->assign_helper)
+		rcu_assign_pointer(sip_alg_exp_assign_helper(exp),
+				   rcu_dereference(nfct_help(p->ct)->helper));
+	if (spec->nat == SIP_ALG_PIN_DNAT) {
+		exp->saved_addr = spec->real_addr;
+		exp->saved_proto.all = htons(spec->real_port);
+		exp->dir = !p->dir;
+	}
+
+	/*
+	 * The kernel replaces an expectation of the same master and tuple
+	 * instead of refusing it, which would steal another call's pinhole on a
+	 * trunk. All our pins are added under sn->lock, so this check holds.
+	 */
+	other = nf_ct_expect_find_get(nf_ct_net(p->ct), nf_ct_zone(p->ct), &exp->tuple);
+	if (other) {
+		nf_ct_expect_put(other);
+		ret = -EBUSY;
+	} else {
+		ret = nf_ct_expect_related(exp, 0);
+	}
+	if (ret) {
+		nf_ct_expect_put(exp);
+		kfree(pin);
+		return ret;
+	}
+
+	pin->exp = exp;
+	pin->master_key = (unsigned long)p->ct;
+	pin->class = spec->class;
+	pin->nat = spec->nat;
+	pin->side = p->dir;
+	pin->media = spec->media;
+	pin->real_addr = spec->real_addr;
+	pin->real_port = spec->real_port;
+	pin->pub_addr = spec->daddr;
+	pin->pub_port = spec->dport;
+	list_add_tail(&pin->list, &d->pins);
+	hlist_add_head(&pin->by_exp, sip_alg_pin_bucket(p->sn, exp));
+	d->n_pins++;
+	sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_CREATED);
+	return 0;
+}
+
+/* Close a pin that is still in the tables. */
+static void sip_alg_pin_del(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+			    struct sip_alg_pin *pin)
+{
+	nf_ct_unexpect_related(pin->exp);
+	nf_ct_expect_put(pin->exp);
+	hlist_del(&pin->by_exp);
+	list_del(&pin->list);
+	d->n_pins--;
+	kfree(pin);
+	sip_alg_count(sn, SIP_ALG_STAT_EXPECT_REMOVED);
+}
+
+static struct sip_alg_pin *sip_alg_pin_find(struct sip_alg_dialog *d, u8 class, u8 side,
+					    const union nf_inet_addr *addr, u16 port)
+{
+	struct sip_alg_pin *pin;
+
+	list_for_each_entry(pin, &d->pins, list) {
+		if (pin->class == class && pin->side == side && pin->real_port == port &&
+		    pin->nat != SIP_ALG_PIN_SNAT && nf_inet_addr_cmp(&pin->real_addr, addr))
+			return pin;
+	}
+	return NULL;
+}
+
+/*
+ * Reserve the public pair @port (RTP) and @port + 1 (RTCP) for an inside
+ * stream. -EBUSY: another expectation holds one of them.
+ */
+static int sip_alg_pin_pair(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
+			    struct sip_alg_pin_spec *rtp, struct sip_alg_pin_spec *rtcp,
+			    u16 port)
+{
+	int ret;
+
+	rtp->dport = port;
+	ret = sip_alg_pin_add(p, d, rtp);
+	if (ret || !rtcp)
+		return ret;
+	rtcp->dport = port + 1;
+	ret = sip_alg_pin_add(p, d, rtcp);
+	if (ret)
+		sip_alg_pin_del(p->sn, d, list_last_entry(&d->pins, struct sip_alg_pin, list));
+	return ret;
+}
+
+/*
+ * Open the pinholes of stream @i announced by the sender of @p and fill
+ * p->media[i] with what its SDP must say.
+ */
+static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
+			       unsigned int i)
+{
+	const struct sdp_alg_media *m = &p->sdp->media[i];
+	struct sip_alg_media_map *map = &p->media[i];
+	struct sip_alg_pin_spec rtp = {}, rtcp;
+	const struct sip_alg_addr *conn;
+	struct sip_alg_pin *old;
+	u16 port, tries;
+	int ret;
+
+	conn = sdp_alg_media_conn(p->sdp, i);
+	if (!m->port || !conn || m->direction == SDP_ALG_INACTIVE ||
+	    conn->hp.family != sip_alg_ct_family(p->ct) || sip_alg_addr_is_any(&conn->hp))
+		return;
+
+	rtp.class = SIP_ALG_CLASS_RTP;
+	rtp.l4proto = IPPROTO_UDP;
+	rtp.media = i;
+	sip_alg_addr_from(&rtp.real_addr, &conn->hp);
+	rtp.real_port = m->port;
+	if (READ_ONCE(p->sn->cfg.direct_media))
+		rtp.saddr = &p->ct->tuplehash[!p->dir].tuple.src.u3;
+	rtcp = rtp;
+	rtcp.class = SIP_ALG_CLASS_RTCP;
+	rtcp.real_port = m->rtcp >= 0 ? p->sdp->addrs[m->rtcp].hp.port_val : m->port + 1;
+
+	if (p->nat && sip_alg_map_sender(p->ct, p->dir, &rtp.real_addr)) {
+		rtp.nat = SIP_ALG_PIN_DNAT;
+		rtcp.nat = SIP_ALG_PIN_DNAT;
+		rtp.daddr = p->ct->tuplehash[!p->dir].tuple.dst.u3;
+		rtcp.daddr = rtp.daddr;
+	} else {
+		rtp.daddr = rtp.real_addr;
+		rtcp.daddr = rtcp.real_addr;
+	}
+
+	/* A re-INVITE or a retransmission keeps the ports it was given. */
+	old = sip_alg_pin_find(d, SIP_ALG_CLASS_RTP, p->dir, &rtp.real_addr, m->port);
+	if (old) {
+		port = old->pub_port;
+		goto mapped;
+	}
+
+	if (rtp.nat == SIP_ALG_PIN_PLAIN) {
+		rtp.dport = rtp.real_port;
+		rtcp.dport = rtcp.real_port;
+		/* -EBUSY: another call already opened this very address. */
+		ret = sip_alg_pin_add(p, d, &rtp);
+		if ((!ret || ret == -EBUSY) && !m->rtcp_mux)
+			ret = sip_alg_pin_add(p, d, &rtcp);
+		if (ret && ret != -EBUSY)
+			sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_FAILED);
+		return;
+	}
+
+	port = m->port;
+	for (tries = 0; tries < SIP_ALG_PORT_TRIES; tries++) {
+		ret = sip_alg_pin_pair(p, d, &rtp, m->rtcp_mux ? NULL : &rtcp, port);
+		if (ret != -EBUSY)
+			break;
+		/* The next even port, so that RTCP gets the odd one above it. */
+		port = max_t(u16, (port & ~1) + 2, 1024);
+	}
+	if (ret) {
+		sip_alg_count(p->sn, ret == -EBUSY ? SIP_ALG_STAT_FAIL_PORTS :
+				     SIP_ALG_STAT_EXPECT_FAILED);
+		return;
+	}
+
+mapped:
+	if (rtp.nat == SIP_ALG_PIN_PLAIN)
+		return;
+	map->mapped = 1;
+	map->addr = rtp.daddr;
+	map->rtp_port = port;
+	map->rtcp_port = m->rtcp_mux ? port : port + 1;
+}
+
+/*
+ * Once both sides of stream i are known, an inside endpoint whose public
+ * ports differ from its own gets its outgoing media translated to them, so
+ * that its flow and the far side's meet in one conntrack whichever starts.
+ */
+static void sip_alg_pin_snat(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
+{
+	struct sip_alg_pin *in, *peer;
+
+	list_for_each_entry(in, &d->pins, list) {
+		struct sip_alg_pin_spec spec = {};
+
+		if (in->nat != SIP_ALG_PIN_DNAT || in->has_snat ||
+		    in->class == SIP_ALG_CLASS_SIGNALLING || in->pub_port == in->real_port)
+			continue;
+		list_for_each_entry(peer, &d->pins, list) {
+			if (peer->nat == SIP_ALG_PIN_PLAIN && peer->side != in->side &&
+			    peer->class == in->class && peer->media == in->media)
+				break;
+		}
+		if (list_entry_is_head(peer, &d->pins, list) || peer->has_ct)
+			continue;
+
+		spec.class = in->class;
+		spec.nat = SIP_ALG_PIN_SNAT;
+		spec.l4proto = IPPROTO_UDP;
+		spec.media = in->media;
+		spec.saddr = &in->real_addr;
+		spec.sport = in->real_port;
+		spec.daddr = peer->real_addr;
+		spec.dport = peer->real_port;
+		spec.real_addr = in->pub_addr;
+		spec.real_port = in->pub_port;
+		/*
+		 * The far side's plain pinhole covers the same destination and
+		 * the kernel refuses overlapping expectations: the narrower one
+		 * takes its place.
+		 */
+		sip_alg_pin_del(p->sn, d, peer);
+		/* Added at the tail: this walk reaches it and skips it (SNAT). */
+		if (sip_alg_pin_add(p, d, &spec))
+			sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_FAILED);
+		else
+			in->has_snat = 1;
+	}
+}
+
+void sip_alg_pin_media(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->sdp->n_media; i++)
+		sip_alg_pin_stream(p, d, i);
+	sip_alg_pin_snat(p, d);
+}
+
+/*
+ * A 2xx to a REGISTER: let the registrar (or anyone, without
+ * direct_signalling) reach the bound contact of the endpoint until the
+ * binding expires. The 2xx lists the contacts as the registrar stored them,
+ * i.e. as they were rewritten on the way out.
+ */
+void sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
+{
+	const struct nf_conntrack_tuple *t = &p->ct->tuplehash[p->dir].tuple;
+	const struct nf_conntrack_tuple *r = &p->ct->tuplehash[!p->dir].tuple;
+	const struct sip_alg_msg *msg = p->msg;
+	struct sip_alg_pin_spec spec = {};
+	struct sip_alg_pin *pin, *next;
+	const struct sip_alg_addr *a;
+	s32 expires = -1;
+	unsigned int i;
+
+	for (i = 0; i < msg->n_addrs; i++) {
+		a = &msg->addrs[i];
+		if (a->field != SIP_ALG_F_CONTACT || a->role != SIP_ALG_R_HOST ||
+		    a->hp.family != sip_alg_ct_family(p->ct))
+			continue;
+		sip_alg_addr_from(&spec.daddr, &a->hp);
+		/* The binding of the endpoint behind this conntrack. */
+		if (nf_inet_addr_cmp(&spec.daddr, &t->dst.u3) ||
+		    nf_inet_addr_cmp(&spec.daddr, &r->src.u3))
+			break;
+	}
+	if (i == msg->n_addrs)
+		return;
+
+	expires = a->expires >= 0 ? a->expires : msg->expires;
+	if (expires < 0)
+		expires = SIP_ALG_DEFAULT_EXPIRES;
+	spec.dport = a->hp.port.len ? a->hp.port_val :
+		     (a->scheme == SIP_ALG_S_SIPS ? 5061 : 5060);
+
+	/* A refresh replaces the pinhole, an un-register just closes it. */
+	list_for_each_entry_safe(pin, next, &d->pins, list) {
+		if (pin->class == SIP_ALG_CLASS_SIGNALLING)
+			sip_alg_pin_del(p->sn, d, pin);
+	}
+	if (expires == 0) {
+		sip_alg_dialog_end(p->sn, d, 0);
+		return;
+	}
+
+	spec.class = SIP_ALG_CLASS_SIGNALLING;
+	spec.l4proto = nf_ct_protonum(p->ct);
+	spec.assign_helper = true;
+	spec.real_addr = spec.daddr;
+	spec.real_port = spec.dport;
+	if (!nf_inet_addr_cmp(&t->dst.u3, &r->src.u3) || t->dst.u.all != r->src.u.all) {
+		spec.nat = SIP_ALG_PIN_DNAT;
+		spec.real_addr = r->src.u3;
+		if (spec.dport == ntohs(t->dst.u.all))
+			spec.real_port = ntohs(r->src.u.all);
+	}
+	if (READ_ONCE(p->sn->cfg.direct_signalling))
+		spec.saddr = &t->src.u3;
+	if (sip_alg_pin_add(p, d, &spec)) {
+		sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_FAILED);
+		return;
+	}
+	d->state = SIP_ALG_DLG_REGISTERED;
+	d->deadline = jiffies + min_t(s32, expires, SIP_ALG_MAX_REG_EXPIRES) * HZ;
+	sip_alg_count(p->sn, SIP_ALG_STAT_REGISTRATIONS);
+}
+
+/* The expectation function of every pin: note the conntrack, then NAT it. */
+static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
+{
+	struct sip_alg_net *sn = sip_alg_pernet(nf_ct_net(ct));
+	union nf_inet_addr addr;
+	struct sip_alg_pin *pin;
+	u8 nat = SIP_ALG_PIN_PLAIN;
+	u16 port = 0;
+
+	spin_lock_bh(&sn->lock);
+	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, exp), by_exp) {
+		if (pin->exp != exp)
+			continue;
+		pin->ct_tuple = ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+		pin->has_ct = 1;
+		nat = pin->nat;
+		addr = pin->real_addr;
+		port = pin->real_port;
+		break;
+	}
+	spin_unlock_bh(&sn->lock);
+
+	if (nat == SIP_ALG_PIN_DNAT)
+		sip_alg_nat_expected(ct, &addr, port, true);
+	else if (nat == SIP_ALG_PIN_SNAT)
+		sip_alg_nat_expected(ct, &addr, port, false);
+}
+
+/* Take the dialog's pins out of the lookup table; they are released later. */
+void sip_alg_pin_unlink_all(struct sip_alg_net *sn, struct sip_alg_dialog *d)
+{
+	struct sip_alg_pin *pin;
+
+	list_for_each_entry(pin, &d->pins, list)
+		hlist_del(&pin->by_exp);
+}
+
+/* Close every pin of an unlinked dialog; @kill_media also ends its flows. */
+void sip_alg_pin_release_all(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+			     bool kill_media)
+{
+	struct sip_alg_pin *pin, *next;
+
+	list_for_each_entry_safe(pin, next, &d->pins, list) {
+		nf_ct_unexpect_related(pin->exp);
+		nf_ct_expect_put(pin->exp);
+		sip_alg_count(sn, SIP_ALG_STAT_EXPECT_REMOVED);
+		if (kill_media && pin->has_ct) {
+			const struct nf_conntrack_tuple_hash *h;
+
+			h = nf_conntrack_find_get(sn->net, &d->zone, &pin->ct_tuple);
+			if (h) {
+				struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
+
+				if ((unsigned long)ct->master == pin->master_key && nf_ct_kill(ct))
+					sip_alg_count(sn, SIP_ALG_STAT_MEDIA_KILLED);
+				nf_ct_put(ct);
+			}
+		}
+		kfree(pin);
+	}
+}
+
+int sip_alg_pin_init(struct sip_alg_net *sn)
+{
+	sn->pins = kvcalloc(1U << SIP_ALG_PIN_HASH_BITS, sizeof(*sn->pins), GFP_KERNEL);
+	return sn->pins ? 0 : -ENOMEM;
+}
+
+void sip_alg_pin_exit(struct sip_alg_net *sn)
+{
+	kvfree(sn->pins);
+}
