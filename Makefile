@@ -169,7 +169,7 @@ dkms-install:
 	dkms install $(MODULE)/$(VERSION)
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	rm -rf $(BUILD_ROOT)
 
 distclean: clean
