@@ -128,10 +128,22 @@ fail:
 	return NULL;
 }
 
+/*
+ * An INVITE nobody answers (RFC 3261 Timer B: 64*T1 = 32 s) must not hold
+ * its dialog for the whole sip_timeout.
+ */
+#define SIP_ALG_UNANSWERED_SECS		32
+
 static void sip_alg_dialog_touch(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 {
+	unsigned int secs = READ_ONCE(p->sn->cfg.sip_timeout);
+
+	if (p->msg->kind == SIP_ALG_RESPONSE)
+		d->answered = 1;
+	if (d->state == SIP_ALG_DLG_EARLY && !d->answered)
+		secs = min_t(unsigned int, secs, SIP_ALG_UNANSWERED_SECS);
 	if (d->state != SIP_ALG_DLG_ENDING && d->state != SIP_ALG_DLG_REGISTERED)
-		d->deadline = jiffies + READ_ONCE(p->sn->cfg.sip_timeout) * HZ;
+		d->deadline = jiffies + secs * HZ;
 }
 
 void sip_alg_dialog_end(struct sip_alg_net *sn, struct sip_alg_dialog *d,
@@ -178,6 +190,9 @@ void sip_alg_dialog_process(struct sip_alg_pkt *p)
 
 	if (msg->kind == SIP_ALG_REQUEST) {
 		switch (msg->method) {
+		case SIP_ALG_M_REGISTER:
+			d->unregistering = sip_alg_register_removes(msg);
+			break;
 		case SIP_ALG_M_BYE:
 			sip_alg_dialog_end(sn, d, READ_ONCE(sn->cfg.grace_secs));
 			break;
@@ -309,8 +324,13 @@ static int __net_init sip_alg_net_init(struct net *net)
 	ret = sip_alg_stats_net_init(net, sn);
 	if (ret)
 		goto err_free_stats;
+	ret = sip_alg_sysctl_net_init(net, sn);
+	if (ret)
+		goto err_stats_exit;
 	return 0;
 
+err_stats_exit:
+	sip_alg_stats_net_exit(net);
 err_free_stats:
 	free_percpu(sn->stats);
 err_free_pins:
@@ -345,6 +365,7 @@ static void __net_exit sip_alg_net_exit(struct net *net)
 	list_for_each_entry_safe(d, next, &dead, ending)
 		sip_alg_dialog_free(sn, d, false);
 
+	sip_alg_sysctl_net_exit(sn);
 	sip_alg_stats_net_exit(net);
 	free_percpu(sn->stats);
 	sip_alg_pin_exit(sn);

@@ -77,8 +77,7 @@ static bool sip_alg_nat_map(void *ctx, enum sip_alg_dir dir, const struct sip_al
 	if (seen->family != family)
 		return false;
 
-	if (occ->field == SIP_ALG_F_SDP_MEDIA ||
-	    (occ->field == SIP_ALG_F_SDP_RTCP && occ->role == SIP_ALG_R_RPORT)) {
+	if (occ->field == SIP_ALG_F_SDP_MEDIA || occ->field == SIP_ALG_F_SDP_RTCP) {
 		const struct sip_alg_media_map *map;
 
 		if (!p->media || occ->media >= p->sdp->n_media)
@@ -86,7 +85,8 @@ static bool sip_alg_nat_map(void *ctx, enum sip_alg_dir dir, const struct sip_al
 		map = &p->media[occ->media];
 		if (!map->mapped)
 			return false;
-		*out = *seen;
+		sip_alg_endpoint_set(out, &map->addr, family);
+		out->has_port = 1;
 		out->port = occ->field == SIP_ALG_F_SDP_MEDIA ? map->rtp_port : map->rtcp_port;
 		return true;
 	}

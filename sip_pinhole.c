@@ -70,6 +70,8 @@ struct sip_alg_pin_spec {
 	u8 l4proto;
 	u8 media;
 	bool assign_helper;
+	bool permanent;				/* stays for every connection it matches */
+	unsigned int timeout;			/* seconds; 0: the class policy's */
 	const union nf_inet_addr *saddr;	/* NULL: from anyone */
 	u16 sport;				/* 0: from any port */
 	union nf_inet_addr daddr;
@@ -123,6 +125,8 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	nf_ct_expect_init(exp, spec->class, nf_ct_l3num(p->ct), spec->saddr, &spec->daddr,
 			  spec->l4proto, spec->sport ? &sport : NULL, &dport);
 	exp->expectfn = sip_alg_pin_expected;
+	if (spec->permanent)
+		exp->flags |= NF_CT_EXPECT_PERMANENT;
 	if (spec->assign_helper)
 		rcu_assign_pointer(sip_alg_exp_assign_helper(exp),
 				   rcu_dereference(nfct_help(p->ct)->helper));
@@ -149,6 +153,8 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 		kfree(pin);
 		return ret;
 	}
+	if (spec->timeout)
+		sip_alg_exp_set_timeout(exp, spec->timeout);
 
 	pin->exp = exp;
 	pin->master_key = (unsigned long)p->ct;
@@ -367,7 +373,7 @@ void sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 	struct sip_alg_pin_spec spec = {};
 	struct sip_alg_pin *pin, *next;
 	const struct sip_alg_addr *a;
-	s32 expires = -1;
+	s32 expires = 0;
 	unsigned int i;
 
 	for (i = 0; i < msg->n_addrs; i++) {
@@ -381,14 +387,16 @@ void sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 		    nf_inet_addr_cmp(&spec.daddr, &r->src.u3))
 			break;
 	}
-	if (i == msg->n_addrs)
+	if (i < msg->n_addrs) {
+		expires = a->expires >= 0 ? a->expires : msg->expires;
+		if (expires < 0)
+			expires = SIP_ALG_DEFAULT_EXPIRES;
+		spec.dport = a->hp.port.len ? a->hp.port_val :
+			     (a->scheme == SIP_ALG_S_SIPS ? 5061 : 5060);
+	} else if (!d->unregistering) {
+		/* A query, or another device's binding: ours stays as it is. */
 		return;
-
-	expires = a->expires >= 0 ? a->expires : msg->expires;
-	if (expires < 0)
-		expires = SIP_ALG_DEFAULT_EXPIRES;
-	spec.dport = a->hp.port.len ? a->hp.port_val :
-		     (a->scheme == SIP_ALG_S_SIPS ? 5061 : 5060);
+	}
 
 	/* A refresh replaces the pinhole, an un-register just closes it. */
 	list_for_each_entry_safe(pin, next, &d->pins, list) {
@@ -403,6 +411,9 @@ void sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 	spec.class = SIP_ALG_CLASS_SIGNALLING;
 	spec.l4proto = nf_ct_protonum(p->ct);
 	spec.assign_helper = true;
+	/* Every call to the binding comes through it, not only the first. */
+	spec.permanent = true;
+	spec.timeout = min_t(s32, expires, SIP_ALG_MAX_REG_EXPIRES);
 	spec.real_addr = spec.daddr;
 	spec.real_port = spec.dport;
 	if (!nf_inet_addr_cmp(&t->dst.u3, &r->src.u3) || t->dst.u.all != r->src.u.all) {
@@ -418,8 +429,29 @@ void sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 		return;
 	}
 	d->state = SIP_ALG_DLG_REGISTERED;
-	d->deadline = jiffies + min_t(s32, expires, SIP_ALG_MAX_REG_EXPIRES) * HZ;
+	d->deadline = jiffies + spec.timeout * HZ;
 	sip_alg_count(p->sn, SIP_ALG_STAT_REGISTRATIONS);
+}
+
+/*
+ * Whether a REGISTER asks to remove its bindings: a contact with expires=0,
+ * or Expires: 0 for contacts without their own (and for "Contact: *").
+ */
+bool sip_alg_register_removes(const struct sip_alg_msg *msg)
+{
+	bool contacts = false;
+	unsigned int i;
+
+	for (i = 0; i < msg->n_addrs; i++) {
+		const struct sip_alg_addr *a = &msg->addrs[i];
+
+		if (a->field != SIP_ALG_F_CONTACT || a->role != SIP_ALG_R_HOST)
+			continue;
+		contacts = true;
+		if (a->expires == 0 || (a->expires < 0 && msg->expires == 0))
+			return true;
+	}
+	return !contacts && msg->expires == 0;
 }
 
 /* The expectation function of every pin: note the conntrack, then NAT it. */

@@ -16,7 +16,9 @@
  * (RFC 3261 roles; the same table as Junos' "Requesting Messages with NAT
  * Table"). The top Via only: lower Via entries belong to other hops.
  * Inbound requests map Route so that an inside proxy recognises its own
- * Record-Route, which was rewritten on the way out.
+ * Record-Route, which was rewritten on the way out. Inbound responses map
+ * Contact: in a 2xx to REGISTER it lists the endpoint's own bindings
+ * (RFC 3261 10.3), which it must recognise to learn their expiry.
  */
 static const u16 sip_alg_allowed[2][2] = {
 	[SIP_ALG_OUTBOUND][SIP_ALG_REQUEST] = BIT16(SIP_ALG_F_VIA) | BIT16(SIP_ALG_F_FROM) |
@@ -26,7 +28,7 @@ static const u16 sip_alg_allowed[2][2] = {
 	[SIP_ALG_INBOUND][SIP_ALG_REQUEST] = BIT16(SIP_ALG_F_REQUEST_URI) | BIT16(SIP_ALG_F_TO) |
 		BIT16(SIP_ALG_F_ROUTE),
 	[SIP_ALG_INBOUND][SIP_ALG_RESPONSE] = BIT16(SIP_ALG_F_VIA) | BIT16(SIP_ALG_F_FROM) |
-		BIT16(SIP_ALG_F_RECORD_ROUTE) | BIT16(SIP_ALG_F_ROUTE),
+		BIT16(SIP_ALG_F_CONTACT) | BIT16(SIP_ALG_F_RECORD_ROUTE) | BIT16(SIP_ALG_F_ROUTE),
 };
 
 struct plan_ctx {

@@ -77,6 +77,7 @@ struct sip_alg_net {
 	unsigned int gc_runs;
 	bool exiting;
 	struct proc_dir_entry *proc;
+	struct ctl_table_header *sysctl;
 	struct sip_alg_config cfg;
 	struct sip_alg_stats __percpu *stats;
 };
@@ -129,6 +130,10 @@ void sip_alg_dialog_exit(void);
 void sip_alg_dialog_process(struct sip_alg_pkt *p);
 void sip_alg_dialog_master_gone(struct nf_conn *ct);
 extern struct sip_alg_config sip_alg_defaults;
+
+/* sip_sysctl.c */
+int sip_alg_sysctl_net_init(struct net *net, struct sip_alg_net *sn);
+void sip_alg_sysctl_net_exit(struct sip_alg_net *sn);
 
 /* sip_nat.c */
 bool sip_alg_nat_dir(const struct nf_conn *ct, enum ip_conntrack_dir dir,

@@ -17,4 +17,25 @@
 #define sip_alg_exp_assign_helper(exp)	((exp)->helper)
 #endif
 
+/*
+ * An expectation's lifetime after it was inserted: a timer on older
+ * kernels, a time stamp that garbage collection checks on newer ones.
+ */
+#ifdef SIP_ALG_HAVE_EXP_TIMER
+#define sip_alg_exp_set_timeout(exp, secs)	\
+	mod_timer_pending(&(exp)->timeout, jiffies + (secs) * HZ)
+#else
+#define sip_alg_exp_set_timeout(exp, secs)	\
+	WRITE_ONCE((exp)->timeout, nfct_time_stamp + (secs) * HZ)
+#endif
+
+/* Newer kernels take the table's size instead of an empty last entry. */
+#ifdef SIP_ALG_HAVE_REGISTER_NET_SYSCTL_SZ
+#define sip_alg_register_net_sysctl(net, path, table, n)	\
+	register_net_sysctl_sz(net, path, table, n)
+#else
+#define sip_alg_register_net_sysctl(net, path, table, n)	\
+	register_net_sysctl(net, path, table)
+#endif
+
 #endif /* _SIP_COMPAT_H */

@@ -27,6 +27,8 @@ struct sip_alg_dialog {
 	unsigned long deadline;		/* idle expiry, or end of grace */
 	u32 hash;
 	u8 state;			/* enum sip_alg_dialog_state */
+	u8 answered;			/* a response was seen */
+	u8 unregistering;		/* the last REGISTER removed its bindings */
 	u16 n_pins;
 	u16 callid_len;
 	char callid[];
@@ -38,6 +40,7 @@ void sip_alg_dialog_end(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 /* sip_pinhole.c */
 void sip_alg_pin_media(struct sip_alg_pkt *p, struct sip_alg_dialog *d);
 void sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d);
+bool sip_alg_register_removes(const struct sip_alg_msg *msg);
 void sip_alg_pin_unlink_all(struct sip_alg_net *sn, struct sip_alg_dialog *d);
 void sip_alg_pin_release_all(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 			     bool kill_media);

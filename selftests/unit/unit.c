@@ -861,7 +861,7 @@ static void test_rewrite(void)
 		rewrite_case("outbound request: Record-Route, top Via, Route, From, Contact (all)",
 			     rr_out_req, SIP_ALG_OUTBOUND, rr, N(rr), NULL, rr_out_req_expect);
 	}
-	rewrite_case("inbound response: top Via host, received, rport, From, Record-Route, Route",
+	rewrite_case("inbound response: top Via host, received, rport, From, Contact, Record-Route, Route",
 		     "SIP/2.0 200 OK\n"
 		     "Via: SIP/2.0/UDP 198.51.100.10:5062;received=198.51.100.10;rport=5062;branch=x\n"
 		     "Via: SIP/2.0/UDP 198.51.100.10;branch=y\n"
@@ -879,7 +879,7 @@ static void test_rewrite(void)
 		     "Route: <sip:192.168.1.1;lr>\n"
 		     "From: <sip:alice@192.168.1.10:5060>;tag=1\n"
 		     "To: <sip:bob@198.51.100.10>;tag=2\n"
-		     "Contact: <sip:bob@198.51.100.10>\n"
+		     "Contact: <sip:bob@192.168.1.10>\n"
 		     "Call-ID: x@198.51.100.10\nCSeq: 1 INVITE\nContent-Length: 0\n\n");
 	rewrite_case("inbound request: Request-URI, To, Route; not Record-Route, From, Contact",
 		     "INVITE sip:alice@198.51.100.10:5062 SIP/2.0\n"
@@ -1187,7 +1187,7 @@ static void test_rewrite(void)
 			{ SIP_ALG_OUTBOUND, ok200, (1u << SIP_ALG_F_CONTACT) |
 			  (1u << SIP_ALG_F_SDP_ORIGIN) | (1u << SIP_ALG_F_SDP_CONN) |
 			  (1u << SIP_ALG_F_SDP_MEDIA) },
-			{ SIP_ALG_INBOUND, ok200, (1u << SIP_ALG_F_VIA) |
+			{ SIP_ALG_INBOUND, ok200, (1u << SIP_ALG_F_VIA) | (1u << SIP_ALG_F_CONTACT) |
 			  (1u << SIP_ALG_F_SDP_ORIGIN) | (1u << SIP_ALG_F_SDP_CONN) |
 			  (1u << SIP_ALG_F_SDP_MEDIA) },
 		};

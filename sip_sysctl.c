@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-netns tunables under net.netfilter.sip_alg.*. A new namespace starts
+ * from the module parameters; the packet path reads its own namespace's
+ * values with READ_ONCE, so a change applies to the next message.
+ */
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+#include "sip_alg.h"
+#include "sip_compat.h"
+
+static const unsigned int sip_alg_grace_max = 3600;
+static const unsigned int sip_alg_timeout_min = 10;
+static const unsigned int sip_alg_timeout_max = 86400;
+static const unsigned int sip_alg_media_min = 1;
+static const unsigned int sip_alg_media_max = SDP_ALG_MAX_MEDIA;
+
+#define SIP_ALG_UINT(_name, _min, _max) {			\
+	.procname	= _name,					\
+	.maxlen		= sizeof(unsigned int),				\
+	.mode		= 0644,						\
+	.proc_handler	= proc_douintvec_minmax,			\
+	.extra1		= (void *)(_min),				\
+	.extra2		= (void *)(_max),				\
+}
+
+#define SIP_ALG_BOOL(_name) {						\
+	.procname	= _name,					\
+	.maxlen		= sizeof(bool),					\
+	.mode		= 0644,						\
+	.proc_handler	= proc_dobool,					\
+}
+
+enum {
+	SIP_ALG_SYSCTL_GRACE,
+	SIP_ALG_SYSCTL_SIP_TIMEOUT,
+	SIP_ALG_SYSCTL_MAX_MEDIA,
+	SIP_ALG_SYSCTL_MAX_DIALOGS,
+	SIP_ALG_SYSCTL_DIRECT_MEDIA,
+	SIP_ALG_SYSCTL_DIRECT_SIGNALLING,
+	SIP_ALG_SYSCTL_DROP_MALFORMED,
+	SIP_ALG_SYSCTL_NR
+};
+
+/* One spare, zeroed entry ends the table for kernels that need it. */
+static struct ctl_table sip_alg_sysctl_template[SIP_ALG_SYSCTL_NR + 1] = {
+	[SIP_ALG_SYSCTL_GRACE] = SIP_ALG_UINT("grace", SYSCTL_ZERO,
+					      &sip_alg_grace_max),
+	[SIP_ALG_SYSCTL_SIP_TIMEOUT] = SIP_ALG_UINT("sip_timeout",
+						    &sip_alg_timeout_min, &sip_alg_timeout_max),
+	[SIP_ALG_SYSCTL_MAX_MEDIA] = SIP_ALG_UINT("max_media",
+						  &sip_alg_media_min, &sip_alg_media_max),
+	[SIP_ALG_SYSCTL_MAX_DIALOGS] = SIP_ALG_UINT("max_dialogs",
+						    SYSCTL_ZERO, SYSCTL_INT_MAX),
+	[SIP_ALG_SYSCTL_DIRECT_MEDIA] = SIP_ALG_BOOL("direct_media"),
+	[SIP_ALG_SYSCTL_DIRECT_SIGNALLING] = SIP_ALG_BOOL("direct_signalling"),
+	[SIP_ALG_SYSCTL_DROP_MALFORMED] = SIP_ALG_BOOL("drop_malformed"),
+};
+
+int sip_alg_sysctl_net_init(struct net *net, struct sip_alg_net *sn)
+{
+	struct ctl_table *t;
+
+	t = kmemdup(sip_alg_sysctl_template, sizeof(sip_alg_sysctl_template), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+
+	t[SIP_ALG_SYSCTL_GRACE].data = &sn->cfg.grace_secs;
+	t[SIP_ALG_SYSCTL_SIP_TIMEOUT].data = &sn->cfg.sip_timeout;
+	t[SIP_ALG_SYSCTL_MAX_MEDIA].data = &sn->cfg.max_media;
+	t[SIP_ALG_SYSCTL_MAX_DIALOGS].data = &sn->cfg.max_dialogs;
+	t[SIP_ALG_SYSCTL_DIRECT_MEDIA].data = &sn->cfg.direct_media;
+	t[SIP_ALG_SYSCTL_DIRECT_SIGNALLING].data = &sn->cfg.direct_signalling;
+	t[SIP_ALG_SYSCTL_DROP_MALFORMED].data = &sn->cfg.drop_malformed;
+
+	sn->sysctl = sip_alg_register_net_sysctl(net, "net/netfilter/sip_alg", t,
+						 SIP_ALG_SYSCTL_NR);
+	if (!sn->sysctl) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void sip_alg_sysctl_net_exit(struct sip_alg_net *sn)
+{
+	const struct ctl_table *t = sn->sysctl->ctl_table_arg;
+
+	unregister_net_sysctl_table(sn->sysctl);
+	kfree(t);
+}
