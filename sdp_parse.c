@@ -130,12 +130,17 @@ static int net_addr(struct sdp_pctx *c, u32 ns, u32 ne, u32 ts, u32 te, u32 as, 
 		if (fam != want)
 			return -SIP_ALG_E_SDP;
 		a->hp.family = fam;
-	} else {
+	} else if (field != SIP_ALG_F_SDP_ORIGIN) {
 		/* a fully qualified domain name is allowed; nothing to map */
 		for (p = as; p < ae; p++)
 			if (!(sip_alg_ctab[(u8)b[p]] & SIP_C_HOST))
 				return -SIP_ALG_E_SDP;
 	}
+	/*
+	 * The o= address only names the session's creator: a malformed one
+	 * (sipp writes IPv6 in brackets there) is left as it is rather than
+	 * costing the whole message its rewrite.
+	 */
 	return c->s->n_addrs - 1;
 }
 

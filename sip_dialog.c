@@ -31,16 +31,6 @@
 /* A full scan for idle dialogs every this many GC runs (one per second). */
 #define SIP_ALG_GC_SCAN_EVERY		10
 
-struct sip_alg_config sip_alg_defaults = {
-	.grace_secs		= 5,
-	.sip_timeout		= 3600,
-	.max_media		= SDP_ALG_DEFAULT_MAX_MEDIA,
-	.max_dialogs		= 65536,
-	.direct_media		= false,
-	.direct_signalling	= true,
-	.drop_malformed		= false,
-};
-
 static unsigned int sip_alg_net_id __read_mostly;
 static siphash_aligned_key_t sip_alg_hash_key;
 
@@ -216,8 +206,14 @@ void sip_alg_dialog_process(struct sip_alg_pkt *p)
 		}
 		break;
 	case SIP_ALG_M_REGISTER:
-		if (msg->status >= 200 && msg->status < 300 && d->state != SIP_ALG_DLG_ENDING)
-			sip_alg_pin_register(p, d);
+		if (msg->status < 200 || msg->status >= 300)
+			break;
+		/* Registering again after an un-register reuses the Call-ID. */
+		if (d->state == SIP_ALG_DLG_ENDING) {
+			list_del(&d->ending);
+			d->state = SIP_ALG_DLG_EARLY;
+		}
+		sip_alg_pin_register(p, d);
 		break;
 	default:
 		break;
@@ -308,7 +304,7 @@ static int __net_init sip_alg_net_init(struct net *net)
 	spin_lock_init(&sn->lock);
 	INIT_LIST_HEAD(&sn->ending);
 	INIT_DELAYED_WORK(&sn->gc, sip_alg_gc);
-	sn->cfg = sip_alg_defaults;
+	sip_alg_config_init(&sn->cfg);
 
 	sn->dialogs = kvcalloc(1U << SIP_ALG_DIALOG_HASH_BITS, sizeof(*sn->dialogs),
 			       GFP_KERNEL);

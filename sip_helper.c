@@ -29,22 +29,6 @@ static unsigned int ports_c;
 module_param_array(ports, ushort, &ports_c, 0400);
 MODULE_PARM_DESC(ports, "SIP ports the helper is bound to by default (default 5060)");
 
-module_param_named(grace, sip_alg_defaults.grace_secs, uint, 0644);
-MODULE_PARM_DESC(grace, "seconds a call's pinholes outlive its BYE, CANCEL or error (default 5)");
-module_param_named(sip_timeout, sip_alg_defaults.sip_timeout, uint, 0644);
-MODULE_PARM_DESC(sip_timeout, "seconds a signalling flow and an idle call are kept (default 3600)");
-module_param_named(max_media, sip_alg_defaults.max_media, uint, 0644);
-MODULE_PARM_DESC(max_media, "media lines handled per SDP (default 16, at most 64)");
-module_param_named(max_dialogs, sip_alg_defaults.max_dialogs, uint, 0644);
-MODULE_PARM_DESC(max_dialogs, "calls and registrations tracked per netns (default 65536)");
-module_param_named(direct_media, sip_alg_defaults.direct_media, bool, 0644);
-MODULE_PARM_DESC(direct_media, "accept media only from the signalling peer (default off)");
-module_param_named(direct_signalling, sip_alg_defaults.direct_signalling, bool, 0644);
-MODULE_PARM_DESC(direct_signalling,
-		 "a registered contact is reachable from the registrar only (default on)");
-module_param_named(drop_malformed, sip_alg_defaults.drop_malformed, bool, 0644);
-MODULE_PARM_DESC(drop_malformed, "drop messages that do not parse instead of passing them (default off)");
-
 /* One helper per port, transport and address family. */
 static struct nf_conntrack_helper sip_alg_helpers[SIP_ALG_MAX_PORTS * 4] __read_mostly;
 static unsigned int sip_alg_nr_helpers;

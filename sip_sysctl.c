@@ -4,12 +4,37 @@
  * from the module parameters; the packet path reads its own namespace's
  * values with READ_ONCE, so a change applies to the next message.
  */
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
 #include "sip_alg.h"
 #include "sip_compat.h"
+
+static unsigned int grace = 5;
+module_param(grace, uint, 0644);
+MODULE_PARM_DESC(grace, "seconds a call's pinholes outlive its BYE, CANCEL or error (default 5)");
+static unsigned int sip_timeout = 3600;
+module_param(sip_timeout, uint, 0644);
+MODULE_PARM_DESC(sip_timeout, "seconds a signalling flow and an idle call are kept (default 3600)");
+static unsigned int max_media = SDP_ALG_DEFAULT_MAX_MEDIA;
+module_param(max_media, uint, 0644);
+MODULE_PARM_DESC(max_media, "media lines handled per SDP (default 16, at most 64)");
+static unsigned int max_dialogs = 65536;
+module_param(max_dialogs, uint, 0644);
+MODULE_PARM_DESC(max_dialogs, "calls and registrations tracked per netns (default 65536)");
+static bool direct_media;
+module_param(direct_media, bool, 0644);
+MODULE_PARM_DESC(direct_media, "accept media only from the signalling peer (default off)");
+static bool direct_signalling = true;
+module_param(direct_signalling, bool, 0644);
+MODULE_PARM_DESC(direct_signalling,
+		 "a registered contact is reachable from the registrar only (default on)");
+static bool drop_malformed;
+module_param(drop_malformed, bool, 0644);
+MODULE_PARM_DESC(drop_malformed,
+		 "drop messages that do not parse instead of passing them (default off)");
 
 static const unsigned int sip_alg_grace_max = 3600;
 static const unsigned int sip_alg_timeout_min = 10;
@@ -26,11 +51,14 @@ static const unsigned int sip_alg_media_max = SDP_ALG_MAX_MEDIA;
 	.extra2		= (void *)(_max),				\
 }
 
+/* proc_dobool of Debian's 6.1 reads an int: a u8 works on every kernel. */
 #define SIP_ALG_BOOL(_name) {						\
 	.procname	= _name,					\
-	.maxlen		= sizeof(bool),					\
+	.maxlen		= sizeof(u8),					\
 	.mode		= 0644,						\
-	.proc_handler	= proc_dobool,					\
+	.proc_handler	= proc_dou8vec_minmax,				\
+	.extra1		= SYSCTL_ZERO,					\
+	.extra2		= SYSCTL_ONE,					\
 }
 
 enum {
@@ -58,6 +86,19 @@ static struct ctl_table sip_alg_sysctl_template[SIP_ALG_SYSCTL_NR + 1] = {
 	[SIP_ALG_SYSCTL_DIRECT_SIGNALLING] = SIP_ALG_BOOL("direct_signalling"),
 	[SIP_ALG_SYSCTL_DROP_MALFORMED] = SIP_ALG_BOOL("drop_malformed"),
 };
+
+/* A new namespace's settings: the module parameters, clamped as sysctl would. */
+void sip_alg_config_init(struct sip_alg_config *cfg)
+{
+	cfg->grace_secs = min(READ_ONCE(grace), sip_alg_grace_max);
+	cfg->sip_timeout = clamp(READ_ONCE(sip_timeout), sip_alg_timeout_min,
+				 sip_alg_timeout_max);
+	cfg->max_media = clamp(READ_ONCE(max_media), sip_alg_media_min, sip_alg_media_max);
+	cfg->max_dialogs = READ_ONCE(max_dialogs);
+	cfg->direct_media = READ_ONCE(direct_media);
+	cfg->direct_signalling = READ_ONCE(direct_signalling);
+	cfg->drop_malformed = READ_ONCE(drop_malformed);
+}
 
 int sip_alg_sysctl_net_init(struct net *net, struct sip_alg_net *sn)
 {

@@ -61,9 +61,9 @@ struct sip_alg_config {
 	unsigned int sip_timeout;	/* signalling conntrack and dialog idle timeout */
 	unsigned int max_media;		/* m= lines per SDP */
 	unsigned int max_dialogs;
-	bool direct_media;		/* media only from the signalling peer */
-	bool direct_signalling;		/* registered contact reachable from the registrar only */
-	bool drop_malformed;
+	u8 direct_media;		/* media only from the signalling peer */
+	u8 direct_signalling;		/* registered contact reachable from the registrar only */
+	u8 drop_malformed;
 };
 
 struct sip_alg_net {
@@ -129,9 +129,9 @@ int sip_alg_dialog_init(void);
 void sip_alg_dialog_exit(void);
 void sip_alg_dialog_process(struct sip_alg_pkt *p);
 void sip_alg_dialog_master_gone(struct nf_conn *ct);
-extern struct sip_alg_config sip_alg_defaults;
 
 /* sip_sysctl.c */
+void sip_alg_config_init(struct sip_alg_config *cfg);
 int sip_alg_sysctl_net_init(struct net *net, struct sip_alg_net *sn);
 void sip_alg_sysctl_net_exit(struct sip_alg_net *sn);
 

@@ -781,6 +781,11 @@ static void test_sdp(void)
 	   "sdp: o= whose last fields are no IN address is left alone");
 	ok(sdp_t("v=0\no=a 1 1 IN IP4  192.168.1.1  \n", 0) == SIP_ALG_OK && sdp.origin == 0 &&
 	   span_eq(buf, sdp.addrs[0].hp.host, "192.168.1.1"), "sdp: o= with extra spaces");
+	ok(sdp_t("v=0\no=- 1 1 IN IP6 [fd00::1]\nc=IN IP6 fd00::1\n", 0) == SIP_ALG_OK &&
+	   sdp.origin == 0 && sdp.addrs[0].hp.family == 0 && sdp.addrs[sdp.conn].hp.family == 6,
+	   "sdp: malformed o= address (IPv6 in brackets) is kept, not mapped");
+	ok(sdp_t("v=0\nc=IN IP6 [fd00::1]\n", 0) == SIP_ALG_E_SDP,
+	   "sdp: malformed c= address is an error");
 	ok(sdp_t("v=0\nc=IN IP4\n", 0) == SIP_ALG_E_SDP, "sdp: c= without address");
 	ok(sdp_t("v=0\nm=audio 1 RTP/AVP 0\na=rtcp:x\n", 0) == SIP_ALG_E_SDP, "sdp: bad a=rtcp");
 	ok(sdp_t("", 0) == SIP_ALG_E_SDP, "sdp: empty");
