@@ -43,7 +43,7 @@ W ?= 1
 FUZZ_SECONDS ?= 60
 TESTS ?= $(sort $(wildcard selftests/netns/*.sh)) selftests/demo/call.sh
 
-.PHONY: all module kbuild build-all sparse style checkpatch unit bench-parse fuzz fuzz-smoke \
+.PHONY: all module kbuild build-all sparse style checkpatch unit bench bench-parse fuzz fuzz-smoke \
 	vm-test dkms-check check demo deps install uninstall dkms-source dkms-install clean distclean help
 
 all: module
@@ -58,6 +58,7 @@ help:
 	@echo 'Test'
 	@echo '  make check                       everything CI runs (deps, builds, tests, VMs)'
 	@echo '  make unit                        userspace unit tests (selftests/unit)'
+	@echo '  make bench                       kernel SIP helper vs ours, time per INVITE in the VM'
 	@echo '  make bench-parse                 parser benchmark (selftests/unit)'
 	@echo '  make fuzz [FUZZ_SECONDS=n]       run the fuzzers (selftests/fuzz), default $(FUZZ_SECONDS)s'
 	@echo '  make vm-test [KREL=..] [TESTS=..] boot KREL in QEMU and run selftests (selftests/vm/run)'
@@ -115,6 +116,9 @@ endef
 
 unit:
 	$(call delegate,selftests/unit,check)
+
+bench:
+	bench/run
 
 bench-parse:
 	$(call delegate,selftests/unit,bench-parse)

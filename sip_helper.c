@@ -79,15 +79,33 @@ static bool sip_alg_is_keepalive(const char *buf, u32 len)
 	return true;
 }
 
+/*
+ * Why a message was not handled, rate-limited. Not nf_ct_helper_log: it
+ * says "dropping packet", and fail-open passes the packet.
+ */
+void sip_alg_log(const struct sip_alg_pkt *p, const char *verdict, const char *why)
+{
+	const struct nf_conntrack_tuple *t = &p->ct->tuplehash[p->dir].tuple;
+
+	if (nf_ct_l3num(p->ct) == NFPROTO_IPV4)
+		net_info_ratelimited("%s: %pI4:%u -> %pI4:%u: %s: %s\n", KBUILD_MODNAME,
+				     &t->src.u3.ip, ntohs(t->src.u.all),
+				     &t->dst.u3.ip, ntohs(t->dst.u.all), verdict, why);
+	else
+		net_info_ratelimited("%s: [%pI6c]:%u -> [%pI6c]:%u: %s: %s\n", KBUILD_MODNAME,
+				     &t->src.u3.in6, ntohs(t->src.u.all),
+				     &t->dst.u3.in6, ntohs(t->dst.u.all), verdict, why);
+}
+
 static int sip_alg_fail(struct sip_alg_pkt *p, enum sip_alg_stat why, const char *what)
 {
+	bool drop = READ_ONCE(p->sn->cfg.drop_malformed);
+
 	sip_alg_count(p->sn, why);
-	nf_ct_helper_log(p->skb, p->ct, "passed unmodified: %s", what);
-	if (READ_ONCE(p->sn->cfg.drop_malformed)) {
+	if (drop)
 		sip_alg_count(p->sn, SIP_ALG_STAT_DROPPED);
-		return NF_DROP;
-	}
-	return NF_ACCEPT;
+	sip_alg_log(p, drop ? "dropped (drop_malformed)" : "passed unmodified", what);
+	return drop ? NF_DROP : NF_ACCEPT;
 }
 
 /* Handle the message at p->buf; *delta is how much the rewrite changed its length. */

@@ -14,7 +14,6 @@
 #include <linux/udp.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_expect.h>
-#include <net/netfilter/nf_conntrack_helper.h>
 #include <net/netfilter/nf_conntrack_seqadj.h>
 #include <net/netfilter/nf_nat.h>
 #include <net/netfilter/nf_nat_helper.h>
@@ -140,8 +139,7 @@ int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *
 	if (nf_ct_protonum(p->ct) == IPPROTO_TCP) {
 		if (!nfct_seqadj(p->ct)) {
 			sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
-			nf_ct_helper_log(p->skb, p->ct,
-					 "passed unmodified: no sequence adjustment on this flow");
+			sip_alg_log(p, "passed unmodified", "no sequence adjustment on this flow");
 			return 0;
 		}
 		payload = p->dataoff - p->payloadoff;
@@ -157,7 +155,7 @@ int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *
 	if (!ok) {
 		/* Nothing was written: the message goes on as it came. */
 		sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
-		nf_ct_helper_log(p->skb, p->ct, "passed unmodified: cannot resize the packet");
+		sip_alg_log(p, "passed unmodified", "cannot resize the packet");
 		return 0;
 	}
 	sip_alg_count(p->sn, SIP_ALG_STAT_REWRITTEN);

@@ -121,6 +121,7 @@ struct sip_alg_ct_data {
 };
 
 /* sip_helper.c */
+void sip_alg_log(const struct sip_alg_pkt *p, const char *verdict, const char *why);
 int sip_alg_helper_init(void);
 void sip_alg_helper_exit(void);
 

@@ -5,7 +5,7 @@
 # starts from the module parameters, out-of-range values are refused, and a
 # change takes effect on the next message: with drop_malformed=1 the router
 # drops a malformed INVITE (counted as "dropped"), with 0 it passes it
-# byte-identical.
+# byte-identical; the kernel log names the flow and what was done.
 
 set -eu
 . "$(dirname "$0")/../lib/test.sh"
@@ -83,4 +83,8 @@ run in_router sysctl -qw $key.drop_malformed=0
 send_malformed pass || fail "drop_malformed=0: the malformed INVITE did not pass unmodified"
 [ "$(counter dropped)" = 1 ] || fail "a passed message was counted as dropped"
 [ "$(counter fail_parse_header)" = 2 ] || fail "fail_parse_header is not 2"
+for verdict in "dropped (drop_malformed)" "passed unmodified"; do
+	dmesg | grep -qF "nf_sip_alg: $PHONE4:5060 -> $SERVER4:5060: $verdict: " ||
+		fail "the kernel log does not say \"$verdict\" for the malformed INVITE"
+done
 echo "sysctls are per namespace and take effect"
