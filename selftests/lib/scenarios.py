@@ -806,12 +806,43 @@ def sipp_check(topo, args):
     check(content_length_ok(ok), "200: Content-Length matches the body")
 
 
+def port_clash(topo, args):
+    """Two calls announce the same inside RTP port: the second gets the next
+    free public pair, and when the phone speaks first its media still leaves
+    from that announced pair, so the server's answer reaches it."""
+    phone, server = topo.phone, topo.server
+    sig_ph, sig_sv = phone.udp(5060), server.udp(5060)
+    rtp_ph = phone.udp(40000)
+    rtp_sv = [server.udp(50000), server.udp(50002)]
+    pubs, calls = [], []
+    for i in range(2):
+        d = Dialog(phone, server, 5060, 5060, tag=f"clash{i}")
+        calls.append(Call(topo, d, sig_ph, (server.addr, 5060), sig_sv,
+                          f"<sip:bob@{server.uri_host}:5060>", quiet=True))
+        inv, _ = calls[i].establish(sdp(phone, [40000]), sdp(server, [50000 + 2 * i]))
+        pubs.append(inv.sdp_media()[0][1])
+    check(pubs == [40000, 40002], f"the second call gets the next public pair ({pubs})")
+
+    rtp_send(rtp_ph, (server.addr, 50002), 3)
+    got = rtp_sv[1].count(3)
+    expect(got == 3, f"the phone's media of call 2 reaches the server {got}/3")
+    sources = {src[1] for src in rtp_sv[1].sources}
+    expect(sources == {pubs[1]}, f"it comes from the announced public port {pubs[1]} ({sources})")
+    rtp_send(rtp_sv[1], (topo.public, pubs[1]), 3)
+    got = rtp_ph.count(3)
+    expect(got == 3, f"the server's media of call 2 reaches the phone {got}/3")
+    for call in calls:
+        call.bye()
+    no_dialog_left(topo)
+
+
 SCENARIOS = {
     "outbound": outbound,
     "register": register,
     "pbx": pbx,
     "trunk": trunk,
     "media": media,
+    "port-clash": port_clash,
     "cancel": cancel,
     "busy": busy,
     "forked": forked,

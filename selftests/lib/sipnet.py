@@ -128,14 +128,16 @@ class Sock:
             self.rx += chunk
 
     def count(self, n, timeout=2.0):
-        """Receive until `n` datagrams arrived or `timeout` passed; how many did."""
+        """Receive until `n` datagrams arrived or `timeout` passed; how many
+        did. Their sources are kept in `self.sources`."""
         got = 0
+        self.sources = set()
         end = time.monotonic() + timeout
         while got < n:
             left = end - time.monotonic()
             if left <= 0 or not select.select([self.s], [], [], left)[0]:
                 break
-            self.s.recvfrom(70000)
+            self.sources.add(self.s.recvfrom(70000)[1])
             got += 1
         return got
 
