@@ -98,7 +98,7 @@ static struct sip_alg_dialog *sip_alg_dialog_get(struct sip_alg_pkt *p, bool cre
 		goto fail;
 
 	INIT_LIST_HEAD(&d->pins);
-	INIT_LIST_HEAD(&d->ending);
+	INIT_LIST_HEAD(&d->timed);
 	d->zone = *zone;
 	d->hash = hash;
 	d->state = SIP_ALG_DLG_EARLY;
@@ -136,14 +136,25 @@ static void sip_alg_dialog_touch(struct sip_alg_pkt *p, struct sip_alg_dialog *d
 		d->deadline = jiffies + secs * HZ;
 }
 
+/*
+ * The dialog must go at @deadline sharp (end of grace, registration expiry):
+ * the GC looks at these every second, the others only every few seconds.
+ */
+void sip_alg_dialog_deadline(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+			     unsigned long deadline)
+{
+	d->deadline = deadline;
+	if (list_empty(&d->timed))
+		list_add_tail(&d->timed, &sn->timed);
+}
+
 void sip_alg_dialog_end(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 			unsigned int grace_secs)
 {
 	if (d->state == SIP_ALG_DLG_ENDING)
 		return;
 	d->state = SIP_ALG_DLG_ENDING;
-	d->deadline = jiffies + grace_secs * HZ;
-	list_add_tail(&d->ending, &sn->ending);
+	sip_alg_dialog_deadline(sn, d, jiffies + grace_secs * HZ);
 }
 
 static bool sip_alg_is_initial_invite(const struct sip_alg_msg *msg)
@@ -209,10 +220,8 @@ void sip_alg_dialog_process(struct sip_alg_pkt *p)
 		if (msg->status < 200 || msg->status >= 300)
 			break;
 		/* Registering again after an un-register reuses the Call-ID. */
-		if (d->state == SIP_ALG_DLG_ENDING) {
-			list_del(&d->ending);
+		if (d->state == SIP_ALG_DLG_ENDING)
 			d->state = SIP_ALG_DLG_EARLY;
-		}
 		sip_alg_pin_register(p, d);
 		break;
 	default:
@@ -249,9 +258,7 @@ static void sip_alg_dialog_unlink(struct sip_alg_net *sn, struct sip_alg_dialog 
 	if (d->master)
 		hlist_del(&d->by_master);
 	sip_alg_pin_unlink_all(sn, d);
-	if (d->state == SIP_ALG_DLG_ENDING)
-		list_del(&d->ending);
-	list_add_tail(&d->ending, dead);
+	list_move_tail(&d->timed, dead);
 	sn->n_dialogs--;
 }
 
@@ -274,16 +281,15 @@ static void sip_alg_gc(struct work_struct *work)
 	scan = ++sn->gc_runs % SIP_ALG_GC_SCAN_EVERY == 0;
 
 	spin_lock_bh(&sn->lock);
-	list_for_each_entry_safe(d, next, &sn->ending, ending) {
-		if (time_before(jiffies, d->deadline))
-			continue;
-		sip_alg_dialog_unlink(sn, d, &dead);
+	list_for_each_entry_safe(d, next, &sn->timed, timed) {
+		if (time_after_eq(jiffies, d->deadline))
+			sip_alg_dialog_unlink(sn, d, &dead);
 	}
 	for (i = 0; scan && i < (1U << SIP_ALG_DIALOG_HASH_BITS); i++) {
 		struct hlist_node *n;
 
 		hlist_for_each_entry_safe(d, n, &sn->dialogs[i], by_callid) {
-			if (d->state != SIP_ALG_DLG_ENDING && time_after_eq(jiffies, d->deadline))
+			if (list_empty(&d->timed) && time_after_eq(jiffies, d->deadline))
 				sip_alg_dialog_unlink(sn, d, &dead);
 		}
 	}
@@ -291,7 +297,7 @@ static void sip_alg_gc(struct work_struct *work)
 		queue_delayed_work(system_power_efficient_wq, &sn->gc, HZ);
 	spin_unlock_bh(&sn->lock);
 
-	list_for_each_entry_safe(d, next, &dead, ending)
+	list_for_each_entry_safe(d, next, &dead, timed)
 		sip_alg_dialog_free(sn, d, true);
 }
 
@@ -302,7 +308,7 @@ static int __net_init sip_alg_net_init(struct net *net)
 
 	sn->net = net;
 	spin_lock_init(&sn->lock);
-	INIT_LIST_HEAD(&sn->ending);
+	INIT_LIST_HEAD(&sn->timed);
 	INIT_DELAYED_WORK(&sn->gc, sip_alg_gc);
 	sip_alg_config_init(&sn->cfg);
 
@@ -358,7 +364,7 @@ static void __net_exit sip_alg_net_exit(struct net *net)
 		hlist_for_each_entry_safe(d, n, &sn->dialogs[i], by_callid)
 			sip_alg_dialog_unlink(sn, d, &dead);
 	}
-	list_for_each_entry_safe(d, next, &dead, ending)
+	list_for_each_entry_safe(d, next, &dead, timed)
 		sip_alg_dialog_free(sn, d, false);
 
 	sip_alg_sysctl_net_exit(sn);

@@ -429,7 +429,7 @@ void sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 		return;
 	}
 	d->state = SIP_ALG_DLG_REGISTERED;
-	d->deadline = jiffies + spec.timeout * HZ;
+	sip_alg_dialog_deadline(p->sn, d, jiffies + spec.timeout * HZ);
 	sip_alg_count(p->sn, SIP_ALG_STAT_REGISTRATIONS);
 }
 

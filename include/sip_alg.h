@@ -72,7 +72,7 @@ struct sip_alg_net {
 	struct hlist_head *dialogs;	/* by Call-ID */
 	struct hlist_head *pins;	/* by expectation */
 	unsigned int n_dialogs;
-	struct list_head ending;	/* dialogs to tear down, by deadline */
+	struct list_head timed;		/* dialogs with a firm deadline */
 	struct delayed_work gc;
 	unsigned int gc_runs;
 	bool exiting;

@@ -13,13 +13,13 @@ enum sip_alg_dialog_state {
 	SIP_ALG_DLG_EARLY,		/* INVITE sent, no 2xx yet */
 	SIP_ALG_DLG_CONFIRMED,		/* a 2xx was seen */
 	SIP_ALG_DLG_REGISTERED,		/* a registration binding */
-	SIP_ALG_DLG_ENDING,		/* on sn->ending until its grace passes */
+	SIP_ALG_DLG_ENDING,		/* until its grace passes */
 };
 
 struct sip_alg_dialog {
 	struct hlist_node by_callid;	/* in sn->dialogs */
 	struct hlist_node by_master;	/* in the master's helper data */
-	struct list_head ending;	/* in sn->ending, once ending */
+	struct list_head timed;		/* in sn->timed while its deadline is firm */
 	struct list_head pins;
 	struct nf_conn *master;		/* no reference: cleared when it dies */
 	unsigned long master_key;	/* the first master, only compared */
@@ -34,6 +34,8 @@ struct sip_alg_dialog {
 	char callid[];
 };
 
+void sip_alg_dialog_deadline(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+			     unsigned long deadline);
 void sip_alg_dialog_end(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 			unsigned int grace_secs);
 

@@ -418,8 +418,8 @@ def register(topo, args):
     except TimeoutError:
         expect(False, "a second INVITE from the registrar (port 5090) reaches the phone")
 
-    # A binding that is not refreshed goes when it expires. The dialog GC
-    # looks for expired bindings every 10 s.
+    # A binding that is not refreshed goes when it expires: the kernel
+    # drops the expectation, the dialog GC (once a second) the dialog.
     port = register_for(3)
     pinhole_for(port, 3)
     t0 = time.monotonic()
