@@ -32,6 +32,7 @@
 #define SIP_ALG_GC_SCAN_EVERY		10
 
 static unsigned int sip_alg_net_id __read_mostly;
+static bool sip_alg_helpers_gone;
 static siphash_aligned_key_t sip_alg_hash_key;
 
 struct sip_alg_net *sip_alg_pernet(const struct net *net)
@@ -255,7 +256,12 @@ static void sip_alg_dialog_unlink(struct sip_alg_net *sn, struct sip_alg_dialog 
 				  struct list_head *dead)
 {
 	hlist_del(&d->by_callid);
-	if (d->master)
+	/*
+	 * Once the helpers are unregistered no destroy callback clears
+	 * d->master: the conntrack may be gone, and its helper data is no
+	 * longer read by anyone.
+	 */
+	if (d->master && !sip_alg_helpers_gone)
 		hlist_del(&d->by_master);
 	sip_alg_pin_unlink_all(sn, d);
 	list_move_tail(&d->timed, dead);
@@ -387,7 +393,9 @@ int sip_alg_dialog_init(void)
 	return register_pernet_subsys(&sip_alg_net_ops);
 }
 
+/* After sip_alg_helper_exit(): the module goes. */
 void sip_alg_dialog_exit(void)
 {
+	sip_alg_helpers_gone = true;
 	unregister_pernet_subsys(&sip_alg_net_ops);
 }
