@@ -43,7 +43,7 @@ W ?= 1
 FUZZ_SECONDS ?= 60
 TESTS ?= $(sort $(wildcard selftests/netns/*.sh)) selftests/demo/call.sh
 
-.PHONY: all module kbuild build-all sparse style checkpatch unit bench bench-parse fuzz fuzz-smoke \
+.PHONY: uapi uapi-check all module kbuild build-all sparse style checkpatch unit bench bench-parse fuzz fuzz-smoke \
 	vm-test dkms-check check demo deps install uninstall dkms-source dkms-install clean distclean help
 
 all: module
@@ -55,6 +55,7 @@ help:
 	@echo '  make build-all                   kbuild for every installed kernel: $(CHECK_KRELS)'
 	@echo '  make sparse                      sparse (C=2) over the module, must print nothing'
 	@echo '  make style                       checkpatch --strict over our C sources'
+	@echo '  make uapi | uapi-check            regenerate | verify $(UAPI_HEADER) from $(NL_SPEC)'
 	@echo 'Test'
 	@echo '  make check                       everything CI runs (deps, builds, tests, VMs)'
 	@echo '  make unit                        userspace unit tests (selftests/unit)'
@@ -135,6 +136,15 @@ vm-test:
 # dkms add + build in a throw-away DKMS tree, for every installed kernel.
 dkms-check:
 	@scripts/dkms-check $(CHECK_KRELS)
+
+# The uapi header is generated from the netlink spec, which is the truth.
+NL_SPEC := docs/netlink/sip_alg.yaml
+UAPI_HEADER := include/uapi/linux/nf_sip_alg.h
+uapi:
+	scripts/nl-uapi-gen.py $(NL_SPEC) $(UAPI_HEADER)
+
+uapi-check:
+	scripts/nl-uapi-gen.py --check $(NL_SPEC) $(UAPI_HEADER)
 
 check:
 	@scripts/check

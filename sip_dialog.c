@@ -25,9 +25,9 @@
 
 #include "sip_alg.h"
 #include "sip_dialog.h"
+#include "sip_netlink.h"
 #include "sip_stats.h"
 
-#define SIP_ALG_DIALOG_HASH_BITS	12
 /* A full scan for idle dialogs every this many GC runs (one per second). */
 #define SIP_ALG_GC_SCAN_EVERY		10
 
@@ -67,6 +67,44 @@ static struct sip_alg_dialog *sip_alg_dialog_find(struct sip_alg_net *sn, u32 ha
 	return NULL;
 }
 
+struct sip_alg_dialog *sip_alg_dialog_lookup(struct sip_alg_net *sn, u16 zone,
+					     const char *callid, u16 len)
+{
+	const struct nf_conntrack_zone z = { .id = zone };
+
+	return sip_alg_dialog_find(sn, sip_alg_callid_hash(callid, len, zone), &z, callid, len);
+}
+
+/*
+ * The URI of a From or To value, for the operator: what stands between
+ * '<' and '>', else everything before the first ';'. Cut to fit.
+ */
+static struct sip_alg_span sip_alg_party(const struct sip_alg_msg *msg, const char *buf,
+					 u8 hdr)
+{
+	struct sip_alg_span v = {};
+	const char *s, *e;
+	unsigned int i;
+
+	for (i = 0; i < msg->n_headers; i++) {
+		if (msg->headers[i].id == hdr) {
+			v = msg->headers[i].value;
+			break;
+		}
+	}
+	s = buf + v.off;
+	e = s + v.len;
+	if (memchr(s, '<', v.len)) {
+		s = (const char *)memchr(s, '<', v.len) + 1;
+		e = memchr(s, '>', e - s) ?: e;
+	} else {
+		e = memchr(s, ';', v.len) ?: e;
+	}
+	v.off = s - buf;
+	v.len = min_t(u16, e - s, SIP_ALG_PARTY_MAX);
+	return v;
+}
+
 static void sip_alg_dialog_attach(struct sip_alg_dialog *d, struct nf_conn *ct)
 {
 	d->master = ct;
@@ -79,6 +117,7 @@ static struct sip_alg_dialog *sip_alg_dialog_get(struct sip_alg_pkt *p, bool cre
 	const struct sip_alg_span *cid = &p->msg->call_id;
 	struct sip_alg_net *sn = p->sn;
 	struct sip_alg_dialog *d;
+	struct sip_alg_span from, to;
 	u32 hash;
 
 	hash = sip_alg_callid_hash(p->buf + cid->off, cid->len, zone->id);
@@ -94,7 +133,9 @@ static struct sip_alg_dialog *sip_alg_dialog_get(struct sip_alg_pkt *p, bool cre
 
 	if (sn->n_dialogs >= READ_ONCE(sn->cfg.max_dialogs))
 		goto fail;
-	d = kzalloc(sizeof(*d) + cid->len, GFP_ATOMIC);
+	from = sip_alg_party(p->msg, p->buf, SIP_ALG_H_FROM);
+	to = sip_alg_party(p->msg, p->buf, SIP_ALG_H_TO);
+	d = kzalloc(sizeof(*d) + cid->len + from.len + to.len, GFP_ATOMIC);
 	if (!d)
 		goto fail;
 
@@ -103,8 +144,14 @@ static struct sip_alg_dialog *sip_alg_dialog_get(struct sip_alg_pkt *p, bool cre
 	d->zone = *zone;
 	d->hash = hash;
 	d->state = SIP_ALG_DLG_EARLY;
+	d->created = jiffies;
+	d->sig = p->ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	d->callid_len = cid->len;
+	d->from_len = from.len;
+	d->to_len = to.len;
 	memcpy(d->callid, p->buf + cid->off, cid->len);
+	memcpy(d->callid + cid->len, p->buf + from.off, from.len);
+	memcpy(d->callid + cid->len + from.len, p->buf + to.off, to.len);
 	hlist_add_head(&d->by_callid,
 		       &sn->dialogs[hash_32(hash, SIP_ALG_DIALOG_HASH_BITS)]);
 	sip_alg_dialog_attach(d, p->ct);
@@ -112,6 +159,7 @@ static struct sip_alg_dialog *sip_alg_dialog_get(struct sip_alg_pkt *p, bool cre
 	sip_alg_count(sn, SIP_ALG_STAT_DIALOGS_CREATED);
 	if (sn->n_dialogs == 1)
 		mod_delayed_work(system_power_efficient_wq, &sn->gc, HZ);
+	sip_alg_event_call(sn, d, SIP_ALG_EVENT_TYPE_CALL_START, -1);
 	return d;
 
 fail:
@@ -150,12 +198,51 @@ void sip_alg_dialog_deadline(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 }
 
 void sip_alg_dialog_end(struct sip_alg_net *sn, struct sip_alg_dialog *d,
-			unsigned int grace_secs)
+			unsigned int grace_secs, enum sip_alg_end_reason why)
 {
 	if (d->state == SIP_ALG_DLG_ENDING)
 		return;
 	d->state = SIP_ALG_DLG_ENDING;
 	sip_alg_dialog_deadline(sn, d, jiffies + grace_secs * HZ);
+	sip_alg_event_call(sn, d, SIP_ALG_EVENT_TYPE_CALL_END, why);
+}
+
+/*
+ * An offer that puts every stream it keeps on hold (sendonly, inactive or
+ * the 0.0.0.0 address of RFC 2543) holds the call; the next one that does
+ * not resumes it.
+ */
+static bool sip_alg_sdp_holds(const struct sdp_alg_session *sdp)
+{
+	bool streams = false;
+	unsigned int i;
+
+	for (i = 0; i < sdp->n_media; i++) {
+		const struct sdp_alg_media *m = &sdp->media[i];
+		const struct sip_alg_addr *conn = sdp_alg_media_conn(sdp, i);
+		static const u8 zero[16];
+
+		if (!m->port)
+			continue;
+		streams = true;
+		if (m->direction == SDP_ALG_SENDRECV || m->direction == SDP_ALG_RECVONLY) {
+			if (!conn || memcmp(conn->hp.addr, zero, sizeof(zero)))
+				return false;
+		}
+	}
+	return streams;
+}
+
+static void sip_alg_dialog_offer(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+				 const struct sdp_alg_session *sdp)
+{
+	bool hold = sip_alg_sdp_holds(sdp);
+
+	if (hold == d->on_hold)
+		return;
+	d->on_hold = hold;
+	sip_alg_event_call(sn, d, hold ? SIP_ALG_EVENT_TYPE_CALL_HOLD :
+					 SIP_ALG_EVENT_TYPE_CALL_RESUME, -1);
 }
 
 static bool sip_alg_is_initial_invite(const struct sip_alg_msg *msg)
@@ -187,20 +274,26 @@ void sip_alg_dialog_process(struct sip_alg_pkt *p)
 		goto unlock;
 	sip_alg_dialog_touch(p, d);
 
-	if (p->sdp && d->state != SIP_ALG_DLG_ENDING)
+	/* Observe mode opens nothing: the rewrites it reports are all it does. */
+	if (p->sdp && d->state != SIP_ALG_DLG_ENDING &&
+	    READ_ONCE(sn->cfg.mode) != SIP_ALG_MODE_OBSERVE)
 		sip_alg_pin_media(p, d);
 
 	if (msg->kind == SIP_ALG_REQUEST) {
+		if (p->sdp && d->state == SIP_ALG_DLG_CONFIRMED)
+			sip_alg_dialog_offer(sn, d, p->sdp);
 		switch (msg->method) {
 		case SIP_ALG_M_REGISTER:
 			d->unregistering = sip_alg_register_removes(msg);
 			break;
 		case SIP_ALG_M_BYE:
-			sip_alg_dialog_end(sn, d, READ_ONCE(sn->cfg.grace_secs));
+			sip_alg_dialog_end(sn, d, READ_ONCE(sn->cfg.grace_secs),
+					   SIP_ALG_END_REASON_BYE);
 			break;
 		case SIP_ALG_M_CANCEL:
 			if (d->state == SIP_ALG_DLG_EARLY)
-				sip_alg_dialog_end(sn, d, READ_ONCE(sn->cfg.grace_secs));
+				sip_alg_dialog_end(sn, d, READ_ONCE(sn->cfg.grace_secs),
+						   SIP_ALG_END_REASON_CANCEL);
 			break;
 		default:
 			break;
@@ -211,10 +304,13 @@ void sip_alg_dialog_process(struct sip_alg_pkt *p)
 	switch (msg->cseq_method) {
 	case SIP_ALG_M_INVITE:
 		if (msg->status >= 200 && msg->status < 300) {
-			if (d->state == SIP_ALG_DLG_EARLY)
+			if (d->state == SIP_ALG_DLG_EARLY) {
 				d->state = SIP_ALG_DLG_CONFIRMED;
+				sip_alg_event_call(sn, d, SIP_ALG_EVENT_TYPE_CALL_ANSWER, -1);
+			}
 		} else if (msg->status >= 300 && d->state == SIP_ALG_DLG_EARLY) {
-			sip_alg_dialog_end(sn, d, READ_ONCE(sn->cfg.grace_secs));
+			sip_alg_dialog_end(sn, d, READ_ONCE(sn->cfg.grace_secs),
+					   SIP_ALG_END_REASON_REJECTED);
 		}
 		break;
 	case SIP_ALG_M_REGISTER:
@@ -223,7 +319,8 @@ void sip_alg_dialog_process(struct sip_alg_pkt *p)
 		/* Registering again after an un-register reuses the Call-ID. */
 		if (d->state == SIP_ALG_DLG_ENDING)
 			d->state = SIP_ALG_DLG_EARLY;
-		sip_alg_pin_register(p, d);
+		if (READ_ONCE(sn->cfg.mode) != SIP_ALG_MODE_OBSERVE)
+			sip_alg_pin_register(p, d);
 		break;
 	default:
 		break;
@@ -253,8 +350,10 @@ void sip_alg_dialog_master_gone(struct nf_conn *ct)
 }
 
 static void sip_alg_dialog_unlink(struct sip_alg_net *sn, struct sip_alg_dialog *d,
-				  struct list_head *dead)
+				  struct list_head *dead, enum sip_alg_end_reason why)
 {
+	if (d->state != SIP_ALG_DLG_ENDING)
+		sip_alg_event_call(sn, d, SIP_ALG_EVENT_TYPE_CALL_END, why);
 	hlist_del(&d->by_callid);
 	/*
 	 * Once the helpers are unregistered no destroy callback clears
@@ -289,21 +388,35 @@ static void sip_alg_gc(struct work_struct *work)
 	spin_lock_bh(&sn->lock);
 	list_for_each_entry_safe(d, next, &sn->timed, timed) {
 		if (time_after_eq(jiffies, d->deadline))
-			sip_alg_dialog_unlink(sn, d, &dead);
+			sip_alg_dialog_unlink(sn, d, &dead, SIP_ALG_END_REASON_EXPIRED);
 	}
 	for (i = 0; scan && i < (1U << SIP_ALG_DIALOG_HASH_BITS); i++) {
 		struct hlist_node *n;
 
 		hlist_for_each_entry_safe(d, n, &sn->dialogs[i], by_callid) {
 			if (list_empty(&d->timed) && time_after_eq(jiffies, d->deadline))
-				sip_alg_dialog_unlink(sn, d, &dead);
+				sip_alg_dialog_unlink(sn, d, &dead, SIP_ALG_END_REASON_IDLE);
 		}
 	}
 	if (sn->n_dialogs && !sn->exiting)
 		queue_delayed_work(system_power_efficient_wq, &sn->gc, HZ);
 	spin_unlock_bh(&sn->lock);
 
-	list_for_each_entry_safe(d, next, &dead, timed)
+	sip_alg_dialog_reap(sn, &dead);
+}
+
+void sip_alg_dialog_kill(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+			 struct list_head *dead)
+{
+	sip_alg_dialog_unlink(sn, d, dead, SIP_ALG_END_REASON_DELETED);
+}
+
+/* Outside sn->lock: close the pins of unlinked dialogs and end their media. */
+void sip_alg_dialog_reap(struct sip_alg_net *sn, struct list_head *dead)
+{
+	struct sip_alg_dialog *d, *next;
+
+	list_for_each_entry_safe(d, next, dead, timed)
 		sip_alg_dialog_free(sn, d, true);
 }
 
@@ -318,10 +431,14 @@ static int __net_init sip_alg_net_init(struct net *net)
 	INIT_DELAYED_WORK(&sn->gc, sip_alg_gc);
 	sip_alg_config_init(&sn->cfg);
 
+	ret = sip_alg_policy_net_init(sn);
+	if (ret)
+		return ret;
+	ret = -ENOMEM;
 	sn->dialogs = kvcalloc(1U << SIP_ALG_DIALOG_HASH_BITS, sizeof(*sn->dialogs),
 			       GFP_KERNEL);
 	if (!sn->dialogs)
-		return ret;
+		goto err_policy_exit;
 	ret = sip_alg_pin_init(sn);
 	if (ret)
 		goto err_free_dialogs;
@@ -345,6 +462,8 @@ err_free_pins:
 	sip_alg_pin_exit(sn);
 err_free_dialogs:
 	kvfree(sn->dialogs);
+err_policy_exit:
+	sip_alg_policy_net_exit(sn);
 	return ret;
 }
 
@@ -368,7 +487,7 @@ static void __net_exit sip_alg_net_exit(struct net *net)
 		struct hlist_node *n;
 
 		hlist_for_each_entry_safe(d, n, &sn->dialogs[i], by_callid)
-			sip_alg_dialog_unlink(sn, d, &dead);
+			sip_alg_dialog_unlink(sn, d, &dead, SIP_ALG_END_REASON_DELETED);
 	}
 	list_for_each_entry_safe(d, next, &dead, timed)
 		sip_alg_dialog_free(sn, d, false);
@@ -378,6 +497,7 @@ static void __net_exit sip_alg_net_exit(struct net *net)
 	free_percpu(sn->stats);
 	sip_alg_pin_exit(sn);
 	kvfree(sn->dialogs);
+	sip_alg_policy_net_exit(sn);
 }
 
 static struct pernet_operations sip_alg_net_ops = {

@@ -20,6 +20,7 @@
 #include <net/netfilter/nf_conntrack_seqadj.h>
 
 #include "sip_alg.h"
+#include "sip_netlink.h"
 
 #define SIP_ALG_MAX_PORTS	8
 #define SIP_ALG_OUT_LEN		(SIP_ALG_MAX_MSG_LEN + SIP_ALG_MAX_EDITS * SIP_ALG_EDIT_MAX_REPL)
@@ -102,6 +103,7 @@ static int sip_alg_fail(struct sip_alg_pkt *p, enum sip_alg_stat why, const char
 	bool drop = READ_ONCE(p->sn->cfg.drop_malformed);
 
 	sip_alg_count(p->sn, why);
+	sip_alg_event_not_handled(p, why);
 	if (drop)
 		sip_alg_count(p->sn, SIP_ALG_STAT_DROPPED);
 	sip_alg_log(p, drop ? "dropped (drop_malformed)" : "passed unmodified", what);
@@ -117,8 +119,13 @@ static int sip_alg_message(struct sip_alg_pkt *p, struct sip_alg_scratch *s, int
 
 	*delta = 0;
 	sip_alg_count(p->sn, SIP_ALG_STAT_MESSAGES);
-	sip_alg_count(p->sn, msg->kind == SIP_ALG_REQUEST ? SIP_ALG_STAT_REQUESTS :
-							    SIP_ALG_STAT_RESPONSES);
+	if (msg->kind == SIP_ALG_REQUEST) {
+		sip_alg_count(p->sn, SIP_ALG_STAT_REQUESTS);
+		sip_alg_count(p->sn, SIP_ALG_STAT_METHOD + msg->method);
+	} else {
+		sip_alg_count(p->sn, SIP_ALG_STAT_RESPONSES);
+		sip_alg_count(p->sn, SIP_ALG_STAT_STATUS_1XX + msg->status / 100 - 1);
+	}
 	p->sdp = NULL;
 	p->media = NULL;
 	if (msg->sdp.len) {
@@ -132,7 +139,8 @@ static int sip_alg_message(struct sip_alg_pkt *p, struct sip_alg_scratch *s, int
 	}
 
 	sip_alg_dialog_process(p);
-	if (p->nat)
+	/* Stripping SDP lines is wanted on translated flows and plain ones alike. */
+	if (p->nat || (p->sdp && sip_alg_strip_get(p->sn)))
 		*delta = sip_alg_nat_rewrite(p, &s->plan, s->out);
 	return NF_ACCEPT;
 }

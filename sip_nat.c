@@ -19,6 +19,7 @@
 #include <net/netfilter/nf_nat_helper.h>
 
 #include "sip_alg.h"
+#include "sip_netlink.h"
 
 static bool sip_alg_tuple_addr_eq(const union nf_inet_addr *a, const struct sip_alg_endpoint *e)
 {
@@ -71,7 +72,7 @@ static bool sip_alg_nat_map(void *ctx, enum sip_alg_dir dir, const struct sip_al
 	const struct sip_alg_pkt *p = ctx;
 	const struct nf_conntrack_tuple *t = &p->ct->tuplehash[p->dir].tuple;
 	const struct nf_conntrack_tuple *r = &p->ct->tuplehash[!p->dir].tuple;
-	u8 family = nf_ct_l3num(p->ct) == NFPROTO_IPV4 ? 4 : 6;
+	u8 family = sip_alg_ct_family(p->ct);
 
 	if (seen->family != family)
 		return false;
@@ -104,7 +105,8 @@ static bool sip_alg_nat_map(void *ctx, enum sip_alg_dir dir, const struct sip_al
 		out->port = seen->port == ntohs(t->dst.u.all) ? ntohs(r->src.u.all) : seen->port;
 		return true;
 	}
-	return false;
+	/* Not the packet's own address: the operator's static maps may know it. */
+	return p->nat && sip_alg_map_lookup(p->sn, dir, seen, out);
 }
 
 /*
@@ -120,18 +122,24 @@ int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *
 	bool ok;
 	int err;
 
-	err = sip_alg_plan(p->buf, p->msg, p->sdp, p->nat_dir, sip_alg_nat_map, p, NULL, plan);
+	err = sip_alg_plan(p->buf, p->msg, p->sdp, p->nat_dir, sip_alg_nat_map, p,
+			   p->sdp ? sip_alg_strip_get(p->sn) : NULL, plan);
 	if (err) {
 		sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_PLAN);
+		sip_alg_event_not_handled(p, SIP_ALG_STAT_FAIL_PLAN);
 		return 0;
 	}
 	if (!plan->n_edits)
+		return 0;
+	sip_alg_event_rewrite(p, plan);
+	if (READ_ONCE(p->sn->cfg.mode) == SIP_ALG_MODE_OBSERVE)
 		return 0;
 
 	len = sip_alg_apply(p->buf, p->msg->msg_len, plan, out,
 			    SIP_ALG_MAX_MSG_LEN + SIP_ALG_MAX_EDITS * SIP_ALG_EDIT_MAX_REPL);
 	if (len < 0 || len > SIP_ALG_MAX_MSG_LEN) {
 		sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_PLAN);
+		sip_alg_event_not_handled(p, SIP_ALG_STAT_FAIL_PLAN);
 		return 0;
 	}
 
@@ -139,6 +147,7 @@ int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *
 	if (nf_ct_protonum(p->ct) == IPPROTO_TCP) {
 		if (!nfct_seqadj(p->ct)) {
 			sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
+			sip_alg_event_not_handled(p, SIP_ALG_STAT_FAIL_MANGLE);
 			sip_alg_log(p, "passed unmodified", "no sequence adjustment on this flow");
 			return 0;
 		}
@@ -155,6 +164,7 @@ int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *
 	if (!ok) {
 		/* Nothing was written: the message goes on as it came. */
 		sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
+		sip_alg_event_not_handled(p, SIP_ALG_STAT_FAIL_MANGLE);
 		sip_alg_log(p, "passed unmodified", "cannot resize the packet");
 		return 0;
 	}

@@ -18,6 +18,7 @@
 #include <linux/hash.h>
 #include <linux/slab.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_acct.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_expect.h>
 #include <net/netfilter/nf_conntrack_helper.h>
@@ -25,6 +26,7 @@
 #include "sip_alg.h"
 #include "sip_compat.h"
 #include "sip_dialog.h"
+#include "sip_netlink.h"
 
 #define SIP_ALG_PIN_HASH_BITS		12
 /* How far the media port search goes before giving up. */
@@ -33,12 +35,6 @@
 #define SIP_ALG_MAX_REG_EXPIRES		3600
 /* RFC 3261 10.2.1.1: a binding the registrar gave no expiry lasts an hour. */
 #define SIP_ALG_DEFAULT_EXPIRES		3600
-
-enum sip_alg_pin_nat {
-	SIP_ALG_PIN_PLAIN,		/* no translation */
-	SIP_ALG_PIN_DNAT,		/* to the inside endpoint that announced it */
-	SIP_ALG_PIN_SNAT,		/* the endpoint's own media, from its public ports */
-};
 
 struct sip_alg_pin {
 	struct list_head list;		/* in dialog->pins */
@@ -86,11 +82,6 @@ static struct hlist_head *sip_alg_pin_bucket(struct sip_alg_net *sn,
 	return &sn->pins[hash_ptr(exp, SIP_ALG_PIN_HASH_BITS)];
 }
 
-static u8 sip_alg_ct_family(const struct nf_conn *ct)
-{
-	return nf_ct_l3num(ct) == NFPROTO_IPV4 ? 4 : 6;
-}
-
 static void sip_alg_addr_from(union nf_inet_addr *a, const struct sip_alg_hostport *hp)
 {
 	memset(a, 0, sizeof(*a));
@@ -130,7 +121,7 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	if (spec->assign_helper)
 		rcu_assign_pointer(sip_alg_exp_assign_helper(exp),
 				   rcu_dereference(nfct_help(p->ct)->helper));
-	if (spec->nat == SIP_ALG_PIN_DNAT) {
+	if (spec->nat == SIP_ALG_PIN_NAT_DNAT) {
 		exp->saved_addr = spec->real_addr;
 		exp->saved_proto.all = htons(spec->real_port);
 		exp->dir = !p->dir;
@@ -193,7 +184,7 @@ static struct sip_alg_pin *sip_alg_pin_find(struct sip_alg_dialog *d, u8 class, 
 
 	list_for_each_entry(pin, &d->pins, list) {
 		if (pin->class == class && pin->side == side && pin->real_port == port &&
-		    pin->nat != SIP_ALG_PIN_SNAT && nf_inet_addr_cmp(&pin->real_addr, addr))
+		    pin->nat != SIP_ALG_PIN_NAT_SNAT && nf_inet_addr_cmp(&pin->real_addr, addr))
 			return pin;
 	}
 	return NULL;
@@ -218,6 +209,24 @@ static int sip_alg_pin_pair(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	if (ret)
 		sip_alg_pin_del(p->sn, d, list_last_entry(&d->pins, struct sip_alg_pin, list));
 	return ret;
+}
+
+/*
+ * The public address a static map gives the inside media host at @hp. It is
+ * looked up as the planner does for the c= line naming the host, so that
+ * the SDP's address and the pinholes agree.
+ */
+static bool sip_alg_pin_static_map(struct sip_alg_pkt *p, const struct sip_alg_hostport *hp,
+				   union nf_inet_addr *pub)
+{
+	struct sip_alg_endpoint seen = { .family = hp->family }, out;
+
+	memcpy(seen.addr, hp->addr, sizeof(seen.addr));
+	if (!sip_alg_map_lookup(p->sn, SIP_ALG_OUTBOUND, &seen, &out))
+		return false;
+	memset(pub, 0, sizeof(*pub));
+	memcpy(pub, out.addr, out.family == 4 ? 4 : 16);
+	return true;
 }
 
 /*
@@ -252,9 +261,15 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	rtcp.real_port = m->rtcp >= 0 ? p->sdp->addrs[m->rtcp].hp.port_val : m->port + 1;
 
 	if (p->nat && sip_alg_map_sender(p->ct, p->dir, &rtp.real_addr)) {
-		rtp.nat = SIP_ALG_PIN_DNAT;
-		rtcp.nat = SIP_ALG_PIN_DNAT;
+		rtp.nat = SIP_ALG_PIN_NAT_DNAT;
+		rtcp.nat = SIP_ALG_PIN_NAT_DNAT;
 		rtp.daddr = p->ct->tuplehash[!p->dir].tuple.dst.u3;
+		rtcp.daddr = rtp.daddr;
+	} else if (p->nat && p->nat_dir == SIP_ALG_OUTBOUND &&
+		   sip_alg_pin_static_map(p, &conn->hp, &rtp.daddr)) {
+		/* Another inside host, published by the operator's static map. */
+		rtp.nat = SIP_ALG_PIN_NAT_DNAT;
+		rtcp.nat = SIP_ALG_PIN_NAT_DNAT;
 		rtcp.daddr = rtp.daddr;
 	} else {
 		rtp.daddr = rtp.real_addr;
@@ -268,7 +283,7 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 		goto mapped;
 	}
 
-	if (rtp.nat == SIP_ALG_PIN_PLAIN) {
+	if (rtp.nat == SIP_ALG_PIN_NAT_PLAIN) {
 		rtp.dport = rtp.real_port;
 		rtcp.dport = rtcp.real_port;
 		/* -EBUSY: another call already opened this very address. */
@@ -295,7 +310,7 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	}
 
 mapped:
-	if (rtp.nat == SIP_ALG_PIN_PLAIN)
+	if (rtp.nat == SIP_ALG_PIN_NAT_PLAIN)
 		return;
 	map->mapped = 1;
 	map->addr = rtp.daddr;
@@ -315,11 +330,11 @@ static void sip_alg_pin_snat(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 	list_for_each_entry(in, &d->pins, list) {
 		struct sip_alg_pin_spec spec = {};
 
-		if (in->nat != SIP_ALG_PIN_DNAT || in->has_snat ||
+		if (in->nat != SIP_ALG_PIN_NAT_DNAT || in->has_snat ||
 		    in->class == SIP_ALG_CLASS_SIGNALLING || in->pub_port == in->real_port)
 			continue;
 		list_for_each_entry(peer, &d->pins, list) {
-			if (peer->nat == SIP_ALG_PIN_PLAIN && peer->side != in->side &&
+			if (peer->nat == SIP_ALG_PIN_NAT_PLAIN && peer->side != in->side &&
 			    peer->class == in->class && peer->media == in->media)
 				break;
 		}
@@ -327,7 +342,7 @@ static void sip_alg_pin_snat(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 			continue;
 
 		spec.class = in->class;
-		spec.nat = SIP_ALG_PIN_SNAT;
+		spec.nat = SIP_ALG_PIN_NAT_SNAT;
 		spec.l4proto = IPPROTO_UDP;
 		spec.media = in->media;
 		spec.saddr = &in->real_addr;
@@ -404,7 +419,7 @@ void sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 			sip_alg_pin_del(p->sn, d, pin);
 	}
 	if (expires == 0) {
-		sip_alg_dialog_end(p->sn, d, 0);
+		sip_alg_dialog_end(p->sn, d, 0, SIP_ALG_END_REASON_EXPIRED);
 		return;
 	}
 
@@ -417,7 +432,7 @@ void sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 	spec.real_addr = spec.daddr;
 	spec.real_port = spec.dport;
 	if (!nf_inet_addr_cmp(&t->dst.u3, &r->src.u3) || t->dst.u.all != r->src.u.all) {
-		spec.nat = SIP_ALG_PIN_DNAT;
+		spec.nat = SIP_ALG_PIN_NAT_DNAT;
 		spec.real_addr = r->src.u3;
 		if (spec.dport == ntohs(t->dst.u.all))
 			spec.real_port = ntohs(r->src.u.all);
@@ -460,7 +475,7 @@ static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect 
 	struct sip_alg_net *sn = sip_alg_pernet(nf_ct_net(ct));
 	union nf_inet_addr addr;
 	struct sip_alg_pin *pin;
-	u8 nat = SIP_ALG_PIN_PLAIN;
+	u8 nat = SIP_ALG_PIN_NAT_PLAIN;
 	u16 port = 0;
 
 	spin_lock_bh(&sn->lock);
@@ -476,9 +491,9 @@ static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect 
 	}
 	spin_unlock_bh(&sn->lock);
 
-	if (nat == SIP_ALG_PIN_DNAT)
+	if (nat == SIP_ALG_PIN_NAT_DNAT)
 		sip_alg_nat_expected(ct, &addr, port, true);
-	else if (nat == SIP_ALG_PIN_SNAT)
+	else if (nat == SIP_ALG_PIN_NAT_SNAT)
 		sip_alg_nat_expected(ct, &addr, port, false);
 }
 
@@ -515,6 +530,68 @@ void sip_alg_pin_release_all(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 		}
 		kfree(pin);
 	}
+}
+
+/* Packets and bytes of a pin's conntrack, both ways, when accounting is on. */
+static int sip_alg_pin_fill_counters(struct sk_buff *skb, struct sip_alg_net *sn,
+				     const struct sip_alg_dialog *d,
+				     const struct sip_alg_pin *pin, struct nf_conn **held,
+				     unsigned int *n_held, unsigned int max_held)
+{
+	const struct nf_conntrack_tuple_hash *h;
+	const struct nf_conn_acct *acct;
+	u64 packets, bytes;
+	struct nf_conn *ct;
+
+	/* The caller puts them once sn->lock is dropped: a last put may come back to it. */
+	if (*n_held >= max_held)
+		return 0;
+	h = nf_conntrack_find_get(sn->net, &d->zone, &pin->ct_tuple);
+	if (!h)
+		return 0;
+	ct = nf_ct_tuplehash_to_ctrack(h);
+	held[(*n_held)++] = ct;
+	acct = nf_conn_acct_find(ct);
+	if (!acct)
+		return 0;
+	packets = atomic64_read(&acct->counter[IP_CT_DIR_ORIGINAL].packets) +
+		  atomic64_read(&acct->counter[IP_CT_DIR_REPLY].packets);
+	bytes = atomic64_read(&acct->counter[IP_CT_DIR_ORIGINAL].bytes) +
+		atomic64_read(&acct->counter[IP_CT_DIR_REPLY].bytes);
+	if (nla_put_u64_64bit(skb, SIP_ALG_A_PIN_PACKETS, packets, SIP_ALG_A_PIN_PAD) ||
+	    nla_put_u64_64bit(skb, SIP_ALG_A_PIN_BYTES, bytes, SIP_ALG_A_PIN_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int sip_alg_pin_fill(struct sk_buff *skb, struct sip_alg_net *sn,
+		     const struct sip_alg_dialog *d, struct nf_conn **held,
+		     unsigned int *n_held, unsigned int max_held)
+{
+	u8 family = d->sig.src.l3num == NFPROTO_IPV4 ? 4 : 6;
+	const struct sip_alg_pin *pin;
+	struct nlattr *nest;
+
+	list_for_each_entry(pin, &d->pins, list) {
+		nest = nla_nest_start(skb, SIP_ALG_A_CALL_PIN);
+		if (!nest)
+			return -EMSGSIZE;
+		if (nla_put_u8(skb, SIP_ALG_A_PIN_CLASS, pin->class) ||
+		    nla_put_u8(skb, SIP_ALG_A_PIN_NAT, pin->nat) ||
+		    nla_put_u8(skb, SIP_ALG_A_PIN_MEDIA, pin->media) ||
+		    sip_alg_nla_put_addr(skb, SIP_ALG_A_PIN_INSIDE_ADDR, &pin->real_addr, family) ||
+		    nla_put_u16(skb, SIP_ALG_A_PIN_INSIDE_PORT, pin->real_port) ||
+		    sip_alg_nla_put_addr(skb, SIP_ALG_A_PIN_OUTSIDE_ADDR, &pin->pub_addr, family) ||
+		    nla_put_u16(skb, SIP_ALG_A_PIN_OUTSIDE_PORT, pin->pub_port) ||
+		    (pin->has_ct && nla_put_flag(skb, SIP_ALG_A_PIN_ESTABLISHED)) ||
+		    (pin->has_ct && sip_alg_pin_fill_counters(skb, sn, d, pin, held, n_held,
+							      max_held))) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+		nla_nest_end(skb, nest);
+	}
+	return 0;
 }
 
 int sip_alg_pin_init(struct sip_alg_net *sn)

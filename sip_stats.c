@@ -58,6 +58,47 @@ static const char *const sip_alg_parse_err_names[SIP_ALG_E_NR] = {
 	[SIP_ALG_E_SDP_TOO_MANY_MEDIA]	= "sdp_too_many_media",
 };
 
+/* Request methods as counter suffixes; keep in step with enum sip_alg_method. */
+static const char *const sip_alg_method_names[SIP_ALG_M_NR] = {
+	[SIP_ALG_M_OTHER]	= "other",
+	[SIP_ALG_M_INVITE]	= "invite",
+	[SIP_ALG_M_ACK]		= "ack",
+	[SIP_ALG_M_BYE]		= "bye",
+	[SIP_ALG_M_CANCEL]	= "cancel",
+	[SIP_ALG_M_REGISTER]	= "register",
+	[SIP_ALG_M_OPTIONS]	= "options",
+	[SIP_ALG_M_PRACK]	= "prack",
+	[SIP_ALG_M_UPDATE]	= "update",
+	[SIP_ALG_M_SUBSCRIBE]	= "subscribe",
+	[SIP_ALG_M_NOTIFY]	= "notify",
+	[SIP_ALG_M_REFER]	= "refer",
+	[SIP_ALG_M_MESSAGE]	= "message",
+	[SIP_ALG_M_INFO]	= "info",
+	[SIP_ALG_M_PUBLISH]	= "publish",
+};
+
+const char *sip_alg_stat_name(unsigned int i, char *buf, size_t len)
+{
+	if (i >= SIP_ALG_STAT_METHOD && i <= SIP_ALG_STAT_METHOD_LAST) {
+		snprintf(buf, len, "requests_%s",
+			 sip_alg_method_names[i - SIP_ALG_STAT_METHOD] ?: "other");
+		return buf;
+	}
+	if (i >= SIP_ALG_STAT_STATUS_1XX && i <= SIP_ALG_STAT_STATUS_6XX) {
+		snprintf(buf, len, "responses_%uxx", i - SIP_ALG_STAT_STATUS_1XX + 1);
+		return buf;
+	}
+	/* SIP_ALG_OK has no counter of its own: it is the parse failures' base. */
+	if (i == SIP_ALG_STAT_FAIL_PARSE || i >= SIP_ALG_STAT_NR)
+		return NULL;
+	if (i > SIP_ALG_STAT_FAIL_PARSE && i <= SIP_ALG_STAT_FAIL_PARSE_LAST) {
+		snprintf(buf, len, "fail_parse_%s",
+			 sip_alg_parse_err_names[i - SIP_ALG_STAT_FAIL_PARSE] ?: "other");
+		return buf;
+	}
+	return sip_alg_stat_names[i];
+}
+
 u64 sip_alg_stat_sum(const struct sip_alg_net *sn, enum sip_alg_stat s)
 {
 	u64 sum = 0;
@@ -71,21 +112,14 @@ u64 sip_alg_stat_sum(const struct sip_alg_net *sn, enum sip_alg_stat s)
 static int sip_alg_stats_show(struct seq_file *seq, void *v)
 {
 	const struct sip_alg_net *sn = sip_alg_pernet(seq_file_single_net(seq));
+	char buf[SIP_ALG_STAT_NAME_LEN];
+	const char *name;
 	unsigned int i;
 
 	for (i = 0; i < SIP_ALG_STAT_NR; i++) {
-		unsigned int err = i - SIP_ALG_STAT_FAIL_PARSE;
-
-		/* SIP_ALG_OK has no counter of its own: it is the parse failures' base. */
-		if (i == SIP_ALG_STAT_FAIL_PARSE)
-			continue;
-		if (i > SIP_ALG_STAT_FAIL_PARSE && i <= SIP_ALG_STAT_FAIL_PARSE_LAST)
-			seq_printf(seq, "fail_parse_%s %llu\n",
-				   sip_alg_parse_err_names[err] ?: "other",
-				   sip_alg_stat_sum(sn, i));
-		else
-			seq_printf(seq, "%s %llu\n", sip_alg_stat_names[i],
-				   sip_alg_stat_sum(sn, i));
+		name = sip_alg_stat_name(i, buf, sizeof(buf));
+		if (name)
+			seq_printf(seq, "%s %llu\n", name, sip_alg_stat_sum(sn, i));
 	}
 	seq_printf(seq, "dialogs_active %u\n", READ_ONCE(sn->n_dialogs));
 	return 0;

@@ -6,11 +6,13 @@
  */
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
 
 #include "sip_alg.h"
 #include "sip_compat.h"
+#include "uapi/linux/nf_sip_alg.h"
 
 static unsigned int grace = 5;
 module_param(grace, uint, 0644);
@@ -31,6 +33,9 @@ static bool direct_signalling = true;
 module_param(direct_signalling, bool, 0644);
 MODULE_PARM_DESC(direct_signalling,
 		 "a registered contact is reachable from the registrar only (default on)");
+static char *mode = "normal";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "normal, or observe: report the rewrites without making them (default normal)");
 static bool drop_malformed;
 module_param(drop_malformed, bool, 0644);
 MODULE_PARM_DESC(drop_malformed,
@@ -69,8 +74,42 @@ enum {
 	SIP_ALG_SYSCTL_DIRECT_MEDIA,
 	SIP_ALG_SYSCTL_DIRECT_SIGNALLING,
 	SIP_ALG_SYSCTL_DROP_MALFORMED,
+	SIP_ALG_SYSCTL_MODE,
 	SIP_ALG_SYSCTL_NR
 };
+
+static const char *const sip_alg_mode_names[] = {
+	[SIP_ALG_MODE_NORMAL]	= "normal",
+	[SIP_ALG_MODE_OBSERVE]	= "observe",
+};
+
+static int sip_alg_mode_parse(const char *s)
+{
+	return sysfs_match_string(sip_alg_mode_names, s);
+}
+
+/* The mode reads and writes as its name; the value behind it is a u8. */
+static int sip_alg_sysctl_mode(sip_alg_ctl_table *table, int write, void *buffer,
+			       size_t *lenp, loff_t *ppos)
+{
+	char name[16];
+	struct ctl_table t = {
+		.data	= name,
+		.maxlen	= sizeof(name),
+	};
+	u8 *val = table->data;
+	int ret;
+
+	strscpy(name, sip_alg_mode_names[READ_ONCE(*val) == SIP_ALG_MODE_OBSERVE], sizeof(name));
+	ret = proc_dostring(&t, write, buffer, lenp, ppos);
+	if (ret || !write)
+		return ret;
+	ret = sip_alg_mode_parse(name);
+	if (ret < 0)
+		return -EINVAL;
+	WRITE_ONCE(*val, ret);
+	return 0;
+}
 
 /* One spare, zeroed entry ends the table for kernels that need it. */
 static struct ctl_table sip_alg_sysctl_template[SIP_ALG_SYSCTL_NR + 1] = {
@@ -85,6 +124,12 @@ static struct ctl_table sip_alg_sysctl_template[SIP_ALG_SYSCTL_NR + 1] = {
 	[SIP_ALG_SYSCTL_DIRECT_MEDIA] = SIP_ALG_BOOL("direct_media"),
 	[SIP_ALG_SYSCTL_DIRECT_SIGNALLING] = SIP_ALG_BOOL("direct_signalling"),
 	[SIP_ALG_SYSCTL_DROP_MALFORMED] = SIP_ALG_BOOL("drop_malformed"),
+	[SIP_ALG_SYSCTL_MODE] = {
+		.procname	= "mode",
+		.maxlen		= sizeof(u8),
+		.mode		= 0644,
+		.proc_handler	= sip_alg_sysctl_mode,
+	},
 };
 
 /* A new namespace's settings: the module parameters, clamped as sysctl would. */
@@ -98,6 +143,7 @@ void sip_alg_config_init(struct sip_alg_config *cfg)
 	cfg->direct_media = READ_ONCE(direct_media);
 	cfg->direct_signalling = READ_ONCE(direct_signalling);
 	cfg->drop_malformed = READ_ONCE(drop_malformed);
+	cfg->mode = max(sip_alg_mode_parse(mode), 0);
 }
 
 int sip_alg_sysctl_net_init(struct net *net, struct sip_alg_net *sn)
@@ -115,6 +161,7 @@ int sip_alg_sysctl_net_init(struct net *net, struct sip_alg_net *sn)
 	t[SIP_ALG_SYSCTL_DIRECT_MEDIA].data = &sn->cfg.direct_media;
 	t[SIP_ALG_SYSCTL_DIRECT_SIGNALLING].data = &sn->cfg.direct_signalling;
 	t[SIP_ALG_SYSCTL_DROP_MALFORMED].data = &sn->cfg.drop_malformed;
+	t[SIP_ALG_SYSCTL_MODE].data = &sn->cfg.mode;
 
 	sn->sysctl = sip_alg_register_net_sysctl(net, "net/netfilter/sip_alg", t,
 						 SIP_ALG_SYSCTL_NR);

@@ -4,6 +4,7 @@
 #define _SIP_ALG_H
 
 #include <linux/netfilter.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -30,6 +31,10 @@ enum sip_alg_stat {
 	SIP_ALG_STAT_MESSAGES,
 	SIP_ALG_STAT_REQUESTS,
 	SIP_ALG_STAT_RESPONSES,
+	SIP_ALG_STAT_METHOD,		/* followed by one counter per request method */
+	SIP_ALG_STAT_METHOD_LAST = SIP_ALG_STAT_METHOD + SIP_ALG_M_NR - 1,
+	SIP_ALG_STAT_STATUS_1XX,	/* responses by class, 1xx to 6xx */
+	SIP_ALG_STAT_STATUS_6XX = SIP_ALG_STAT_STATUS_1XX + 5,
 	SIP_ALG_STAT_KEEPALIVES,
 	SIP_ALG_STAT_REWRITTEN,
 	SIP_ALG_STAT_EDITS,
@@ -64,7 +69,10 @@ struct sip_alg_config {
 	u8 direct_media;		/* media only from the signalling peer */
 	u8 direct_signalling;		/* registered contact reachable from the registrar only */
 	u8 drop_malformed;
+	u8 mode;			/* enum sip_alg_mode */
 };
+
+struct sip_alg_policy;			/* sip_policy.c */
 
 struct sip_alg_net {
 	struct net *net;
@@ -80,9 +88,17 @@ struct sip_alg_net {
 	struct ctl_table_header *sysctl;
 	struct sip_alg_config cfg;
 	struct sip_alg_stats __percpu *stats;
+	/* Static maps and the SDP strip list, replaced whole under policy_mutex. */
+	struct sip_alg_policy __rcu *policy;
+	struct mutex policy_mutex;	/* serialises netlink changes of the policy */
 };
 
 struct sip_alg_net *sip_alg_pernet(const struct net *net);
+
+static inline u8 sip_alg_ct_family(const struct nf_conn *ct)
+{
+	return nf_ct_l3num(ct) == NFPROTO_IPV4 ? 4 : 6;
+}
 
 static inline void sip_alg_count(struct sip_alg_net *sn, enum sip_alg_stat s)
 {

@@ -38,4 +38,11 @@
 	register_net_sysctl(net, path, table)
 #endif
 
+/* Newer kernels hand proc handlers a const table. */
+#ifdef SIP_ALG_HAVE_CONST_CTL_TABLE
+#define sip_alg_ctl_table	const struct ctl_table
+#else
+#define sip_alg_ctl_table	struct ctl_table
+#endif
+
 #endif /* _SIP_COMPAT_H */

@@ -8,6 +8,7 @@
 #include <net/netfilter/nf_conntrack_zones.h>
 
 #include "sip_alg.h"
+#include "uapi/linux/nf_sip_alg.h"
 
 enum sip_alg_dialog_state {
 	SIP_ALG_DLG_EARLY,		/* INVITE sent, no 2xx yet */
@@ -25,19 +26,46 @@ struct sip_alg_dialog {
 	unsigned long master_key;	/* the first master, only compared */
 	struct nf_conntrack_zone zone;
 	unsigned long deadline;		/* idle expiry, or end of grace */
+	unsigned long created;		/* jiffies */
+	/* The signalling flow of its first message, original direction. */
+	struct nf_conntrack_tuple sig;
 	u32 hash;
 	u8 state;			/* enum sip_alg_dialog_state */
 	u8 answered;			/* a response was seen */
 	u8 unregistering;		/* the last REGISTER removed its bindings */
+	u8 on_hold;			/* the last offer put every stream on hold */
 	u16 n_pins;
 	u16 callid_len;
+	u8 from_len;			/* From and To URIs follow the Call-ID */
+	u8 to_len;
 	char callid[];
 };
+
+/* Longest From or To URI kept for the operator's view of a call. */
+#define SIP_ALG_PARTY_MAX	128
+
+static inline const char *sip_alg_dialog_from(const struct sip_alg_dialog *d)
+{
+	return d->callid + d->callid_len;
+}
+
+static inline const char *sip_alg_dialog_to(const struct sip_alg_dialog *d)
+{
+	return d->callid + d->callid_len + d->from_len;
+}
 
 void sip_alg_dialog_deadline(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 			     unsigned long deadline);
 void sip_alg_dialog_end(struct sip_alg_net *sn, struct sip_alg_dialog *d,
-			unsigned int grace_secs);
+			unsigned int grace_secs, enum sip_alg_end_reason why);
+struct sip_alg_dialog *sip_alg_dialog_lookup(struct sip_alg_net *sn, u16 zone,
+					     const char *callid, u16 len);
+/* End @d now (netlink call-del, calls-flush): unlinked onto @dead, freed by _reap. */
+void sip_alg_dialog_kill(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+			 struct list_head *dead);
+void sip_alg_dialog_reap(struct sip_alg_net *sn, struct list_head *dead);
+/* For the dump of calls: the dialog table's buckets. */
+#define SIP_ALG_DIALOG_HASH_BITS	12
 
 /* sip_pinhole.c */
 void sip_alg_pin_media(struct sip_alg_pkt *p, struct sip_alg_dialog *d);
@@ -46,6 +74,13 @@ bool sip_alg_register_removes(const struct sip_alg_msg *msg);
 void sip_alg_pin_unlink_all(struct sip_alg_net *sn, struct sip_alg_dialog *d);
 void sip_alg_pin_release_all(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 			     bool kill_media);
+/*
+ * Put the pins of @d as nested attributes into @skb; conntracks it looked
+ * up for their counters go into @held (to be put once sn->lock is dropped).
+ */
+int sip_alg_pin_fill(struct sk_buff *skb, struct sip_alg_net *sn,
+		     const struct sip_alg_dialog *d, struct nf_conn **held,
+		     unsigned int *n_held, unsigned int max_held);
 int sip_alg_pin_init(struct sip_alg_net *sn);
 void sip_alg_pin_exit(struct sip_alg_net *sn);
 

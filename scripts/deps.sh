@@ -21,7 +21,7 @@ PACKAGES="
 	dkms
 	qemu-system-x86 busybox-static
 	iproute2 nftables iptables conntrack tcpdump
-	python3 python3-scapy sip-tester kamailio
+	python3 python3-scapy python3-yaml sip-tester kamailio
 	clang llvm libclang-rt-14-dev valgrind
 	libmnl-dev bpftrace
 "

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The sip_alg generic netlink family (docs/netlink/sip_alg.yaml): the ops
+ * table and the events live in sip_netlink.c, the site policy (static
+ * address maps, SDP strip list) in sip_policy.c.
+ */
+#ifndef _SIP_NETLINK_H
+#define _SIP_NETLINK_H
+
+#include <net/genetlink.h>
+
+#include "uapi/linux/nf_sip_alg.h"
+#include "sip_alg.h"
+
+struct sip_alg_dialog;
+
+extern struct genl_family sip_alg_genl_family;
+
+static inline int sip_alg_nla_put_addr(struct sk_buff *skb, int type,
+				       const union nf_inet_addr *addr, u8 family)
+{
+	return nla_put(skb, type, family == 4 ? sizeof(addr->ip) : sizeof(addr->ip6), addr);
+}
+
+/* sip_netlink.c */
+int sip_alg_netlink_init(void);
+void sip_alg_netlink_exit(void);
+void sip_alg_event_call(struct sip_alg_net *sn, const struct sip_alg_dialog *d,
+			enum sip_alg_event_type type, int end_reason);
+void sip_alg_event_not_handled(const struct sip_alg_pkt *p, enum sip_alg_stat why);
+void sip_alg_event_rewrite(const struct sip_alg_pkt *p, const struct sip_alg_plan *plan);
+
+/* sip_calls.c */
+int sip_alg_nl_call_get(struct sk_buff *skb, struct genl_info *info);
+int sip_alg_nl_call_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int sip_alg_nl_call_del(struct sk_buff *skb, struct genl_info *info);
+int sip_alg_nl_calls_flush(struct sk_buff *skb, struct genl_info *info);
+
+/* sip_policy.c */
+int sip_alg_policy_net_init(struct sip_alg_net *sn);
+void sip_alg_policy_net_exit(struct sip_alg_net *sn);
+/*
+ * Under rcu_read_lock (the packet path): a static map for @seen crossing
+ * the NAT in @dir. Outbound a private address (and port, when the map names
+ * one) becomes public; inbound the reverse.
+ */
+bool sip_alg_map_lookup(struct sip_alg_net *sn, enum sip_alg_dir dir,
+			const struct sip_alg_endpoint *seen, struct sip_alg_endpoint *out);
+/* Under rcu_read_lock: the netns's SDP strip list, NULL when empty. */
+const struct sip_alg_strip *sip_alg_strip_get(struct sip_alg_net *sn);
+
+int sip_alg_nl_map_add(struct sk_buff *skb, struct genl_info *info);
+int sip_alg_nl_map_del(struct sk_buff *skb, struct genl_info *info);
+int sip_alg_nl_map_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int sip_alg_nl_strip_add(struct sk_buff *skb, struct genl_info *info);
+int sip_alg_nl_strip_del(struct sk_buff *skb, struct genl_info *info);
+int sip_alg_nl_strip_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+#endif /* _SIP_NETLINK_H */

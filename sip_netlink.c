@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sip_alg generic netlink family (docs/netlink/sip_alg.yaml): settings
+ * and counters of a network namespace, the ops table of every command, and
+ * the events group. Events are built only when someone listens, so the
+ * packet path pays one test for them otherwise.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <net/netfilter/nf_conntrack.h>
+
+#include "sip_alg.h"
+#include "sip_dialog.h"
+#include "sip_netlink.h"
+#include "sip_stats.h"
+
+static struct netlink_range_validation sip_alg_timeout_range = {
+	.min = 10,
+	.max = 86400,
+};
+
+static const struct nla_policy sip_alg_config_policy[SIP_ALG_A_CONFIG_MAX + 1] = {
+	[SIP_ALG_A_CONFIG_GRACE]		= NLA_POLICY_MAX(NLA_U32, 3600),
+	[SIP_ALG_A_CONFIG_SIP_TIMEOUT]		= NLA_POLICY_FULL_RANGE(NLA_U32,
+									&sip_alg_timeout_range),
+	[SIP_ALG_A_CONFIG_MAX_MEDIA]		= NLA_POLICY_RANGE(NLA_U32, 1, SDP_ALG_MAX_MEDIA),
+	[SIP_ALG_A_CONFIG_MAX_DIALOGS]		= { .type = NLA_U32 },
+	[SIP_ALG_A_CONFIG_DIRECT_MEDIA]		= NLA_POLICY_MAX(NLA_U8, 1),
+	[SIP_ALG_A_CONFIG_DIRECT_SIGNALLING]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[SIP_ALG_A_CONFIG_DROP_MALFORMED]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[SIP_ALG_A_CONFIG_MODE]			= NLA_POLICY_MAX(NLA_U8, SIP_ALG_MODE_OBSERVE),
+};
+
+static const struct nla_policy sip_alg_call_policy[SIP_ALG_A_CALL_MAX + 1] = {
+	[SIP_ALG_A_CALL_ID]	= { .type = NLA_STRING, .len = 1024 },
+	[SIP_ALG_A_CALL_ZONE]	= { .type = NLA_U16 },
+};
+
+static const struct nla_policy sip_alg_map_policy[SIP_ALG_A_MAP_MAX + 1] = {
+	[SIP_ALG_A_MAP_PRIVATE_ADDR]	= NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[SIP_ALG_A_MAP_PUBLIC_ADDR]	= NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
+	[SIP_ALG_A_MAP_PRIVATE_PORT]	= { .type = NLA_U16 },
+	[SIP_ALG_A_MAP_PUBLIC_PORT]	= { .type = NLA_U16 },
+};
+
+static const struct nla_policy sip_alg_strip_policy[SIP_ALG_A_STRIP_MAX + 1] = {
+	[SIP_ALG_A_STRIP_PREFIX]	= { .type = NLA_STRING, .len = SIP_ALG_SDP_STRIP_MAX_LEN },
+};
+
+static int sip_alg_config_fill(struct sk_buff *skb, const struct sip_alg_config *cfg)
+{
+	if (nla_put_u32(skb, SIP_ALG_A_CONFIG_GRACE, READ_ONCE(cfg->grace_secs)) ||
+	    nla_put_u32(skb, SIP_ALG_A_CONFIG_SIP_TIMEOUT, READ_ONCE(cfg->sip_timeout)) ||
+	    nla_put_u32(skb, SIP_ALG_A_CONFIG_MAX_MEDIA, READ_ONCE(cfg->max_media)) ||
+	    nla_put_u32(skb, SIP_ALG_A_CONFIG_MAX_DIALOGS, READ_ONCE(cfg->max_dialogs)) ||
+	    nla_put_u8(skb, SIP_ALG_A_CONFIG_DIRECT_MEDIA, READ_ONCE(cfg->direct_media)) ||
+	    nla_put_u8(skb, SIP_ALG_A_CONFIG_DIRECT_SIGNALLING,
+		       READ_ONCE(cfg->direct_signalling)) ||
+	    nla_put_u8(skb, SIP_ALG_A_CONFIG_DROP_MALFORMED, READ_ONCE(cfg->drop_malformed)) ||
+	    nla_put_u8(skb, SIP_ALG_A_CONFIG_MODE, READ_ONCE(cfg->mode)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int sip_alg_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sip_alg_net *sn = sip_alg_pernet(genl_info_net(info));
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &sip_alg_genl_family, 0, SIP_ALG_CMD_CONFIG_GET);
+	if (!hdr || sip_alg_config_fill(msg, &sn->cfg)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * The policy checked every value before this runs, so all of them apply:
+ * the request is all or nothing. The packet path reads each setting once per
+ * message, as a sysctl write would change it.
+ */
+static int sip_alg_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sip_alg_config *cfg = &sip_alg_pernet(genl_info_net(info))->cfg;
+	struct nlattr **a = info->attrs;
+
+	if (a[SIP_ALG_A_CONFIG_GRACE])
+		WRITE_ONCE(cfg->grace_secs, nla_get_u32(a[SIP_ALG_A_CONFIG_GRACE]));
+	if (a[SIP_ALG_A_CONFIG_SIP_TIMEOUT])
+		WRITE_ONCE(cfg->sip_timeout, nla_get_u32(a[SIP_ALG_A_CONFIG_SIP_TIMEOUT]));
+	if (a[SIP_ALG_A_CONFIG_MAX_MEDIA])
+		WRITE_ONCE(cfg->max_media, nla_get_u32(a[SIP_ALG_A_CONFIG_MAX_MEDIA]));
+	if (a[SIP_ALG_A_CONFIG_MAX_DIALOGS])
+		WRITE_ONCE(cfg->max_dialogs, nla_get_u32(a[SIP_ALG_A_CONFIG_MAX_DIALOGS]));
+	if (a[SIP_ALG_A_CONFIG_DIRECT_MEDIA])
+		WRITE_ONCE(cfg->direct_media, nla_get_u8(a[SIP_ALG_A_CONFIG_DIRECT_MEDIA]));
+	if (a[SIP_ALG_A_CONFIG_DIRECT_SIGNALLING])
+		WRITE_ONCE(cfg->direct_signalling,
+			   nla_get_u8(a[SIP_ALG_A_CONFIG_DIRECT_SIGNALLING]));
+	if (a[SIP_ALG_A_CONFIG_DROP_MALFORMED])
+		WRITE_ONCE(cfg->drop_malformed, nla_get_u8(a[SIP_ALG_A_CONFIG_DROP_MALFORMED]));
+	if (a[SIP_ALG_A_CONFIG_MODE])
+		WRITE_ONCE(cfg->mode, nla_get_u8(a[SIP_ALG_A_CONFIG_MODE]));
+	return 0;
+}
+
+static int sip_alg_counter_put(struct sk_buff *skb, const char *name, u64 value)
+{
+	struct nlattr *nest = nla_nest_start(skb, SIP_ALG_A_STATS_COUNTER);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, SIP_ALG_A_COUNTER_NAME, name) ||
+	    nla_put_u64_64bit(skb, SIP_ALG_A_COUNTER_VALUE, value, SIP_ALG_A_COUNTER_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int sip_alg_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sip_alg_net *sn = sip_alg_pernet(genl_info_net(info));
+	char buf[SIP_ALG_STAT_NAME_LEN];
+	struct sk_buff *msg;
+	const char *name;
+	unsigned int i;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &sip_alg_genl_family, 0, SIP_ALG_CMD_STATS_GET);
+	if (!hdr)
+		goto nospace;
+	for (i = 0; i < SIP_ALG_STAT_NR; i++) {
+		name = sip_alg_stat_name(i, buf, sizeof(buf));
+		if (name && sip_alg_counter_put(msg, name, sip_alg_stat_sum(sn, i)))
+			goto nospace;
+	}
+	if (sip_alg_counter_put(msg, "dialogs_active", READ_ONCE(sn->n_dialogs)))
+		goto nospace;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* Media and registration pinholes are personal data too: reading calls needs the right. */
+static const struct genl_ops sip_alg_genl_ops[] = {
+	{
+		.cmd		= SIP_ALG_CMD_CONFIG_GET,
+		.doit		= sip_alg_nl_config_get,
+		.policy		= sip_alg_config_policy,
+		.maxattr	= SIP_ALG_A_CONFIG_MAX,
+	},
+	{
+		.cmd		= SIP_ALG_CMD_CONFIG_SET,
+		.doit		= sip_alg_nl_config_set,
+		.policy		= sip_alg_config_policy,
+		.maxattr	= SIP_ALG_A_CONFIG_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= SIP_ALG_CMD_STATS_GET,
+		.doit		= sip_alg_nl_stats_get,
+	},
+	{
+		.cmd		= SIP_ALG_CMD_CALL_GET,
+		.doit		= sip_alg_nl_call_get,
+		.dumpit		= sip_alg_nl_call_dump,
+		.policy		= sip_alg_call_policy,
+		.maxattr	= SIP_ALG_A_CALL_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= SIP_ALG_CMD_CALL_DEL,
+		.doit		= sip_alg_nl_call_del,
+		.policy		= sip_alg_call_policy,
+		.maxattr	= SIP_ALG_A_CALL_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= SIP_ALG_CMD_CALLS_FLUSH,
+		.doit		= sip_alg_nl_calls_flush,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= SIP_ALG_CMD_MAP_ADD,
+		.doit		= sip_alg_nl_map_add,
+		.policy		= sip_alg_map_policy,
+		.maxattr	= SIP_ALG_A_MAP_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= SIP_ALG_CMD_MAP_DEL,
+		.doit		= sip_alg_nl_map_del,
+		.policy		= sip_alg_map_policy,
+		.maxattr	= SIP_ALG_A_MAP_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= SIP_ALG_CMD_MAP_GET,
+		.dumpit		= sip_alg_nl_map_dump,
+		.policy		= sip_alg_map_policy,
+		.maxattr	= SIP_ALG_A_MAP_MAX,
+	},
+	{
+		.cmd		= SIP_ALG_CMD_SDP_STRIP_ADD,
+		.doit		= sip_alg_nl_strip_add,
+		.policy		= sip_alg_strip_policy,
+		.maxattr	= SIP_ALG_A_STRIP_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= SIP_ALG_CMD_SDP_STRIP_DEL,
+		.doit		= sip_alg_nl_strip_del,
+		.policy		= sip_alg_strip_policy,
+		.maxattr	= SIP_ALG_A_STRIP_MAX,
+		.flags		= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= SIP_ALG_CMD_SDP_STRIP_GET,
+		.dumpit		= sip_alg_nl_strip_dump,
+		.policy		= sip_alg_strip_policy,
+		.maxattr	= SIP_ALG_A_STRIP_MAX,
+	},
+};
+
+enum sip_alg_mcgrp {
+	SIP_ALG_MCGRP_EVENTS_ID,
+};
+
+static const struct genl_multicast_group sip_alg_mcgrps[] = {
+	[SIP_ALG_MCGRP_EVENTS_ID] = {
+		.name	= SIP_ALG_MCGRP_EVENTS,
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+		/* Events name the calls' parties: as private as the calls dump. */
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
+};
+
+struct genl_family sip_alg_genl_family __ro_after_init = {
+	.name		= SIP_ALG_FAMILY_NAME,
+	.version	= SIP_ALG_FAMILY_VERSION,
+	.netnsok	= true,
+	.module		= THIS_MODULE,
+	.ops		= sip_alg_genl_ops,
+	.n_ops		= ARRAY_SIZE(sip_alg_genl_ops),
+	.mcgrps		= sip_alg_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(sip_alg_mcgrps),
+};
+
+/* Events: built in atomic context, only when the netns has a listener. */
+
+static bool sip_alg_event_wanted(const struct sip_alg_net *sn)
+{
+	return !READ_ONCE(sn->exiting) &&
+	       genl_has_listeners(&sip_alg_genl_family, sn->net, SIP_ALG_MCGRP_EVENTS_ID);
+}
+
+static struct sk_buff *sip_alg_event_new(enum sip_alg_event_type type, void **hdr)
+{
+	struct sk_buff *skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+
+	if (!skb)
+		return NULL;
+	*hdr = genlmsg_put(skb, 0, 0, &sip_alg_genl_family, 0, SIP_ALG_CMD_EVENT);
+	if (!*hdr || nla_put_u8(skb, SIP_ALG_A_EVENT_TYPE, type)) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static void sip_alg_event_send(struct sip_alg_net *sn, struct sk_buff *skb, void *hdr)
+{
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&sip_alg_genl_family, sn->net, skb, 0,
+				SIP_ALG_MCGRP_EVENTS_ID, GFP_ATOMIC);
+}
+
+static int sip_alg_event_tuple(struct sk_buff *skb, const struct nf_conntrack_tuple *t)
+{
+	u8 family = t->src.l3num == NFPROTO_IPV4 ? 4 : 6;
+
+	if (nla_put_u8(skb, SIP_ALG_A_EVENT_FAMILY, family == 4 ? AF_INET : AF_INET6) ||
+	    sip_alg_nla_put_addr(skb, SIP_ALG_A_EVENT_SRC_ADDR, &t->src.u3, family) ||
+	    nla_put_u16(skb, SIP_ALG_A_EVENT_SRC_PORT, ntohs(t->src.u.all)) ||
+	    sip_alg_nla_put_addr(skb, SIP_ALG_A_EVENT_DST_ADDR, &t->dst.u3, family) ||
+	    nla_put_u16(skb, SIP_ALG_A_EVENT_DST_PORT, ntohs(t->dst.u.all)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Under sn->lock. @end_reason is an enum sip_alg_end_reason, or -1. */
+void sip_alg_event_call(struct sip_alg_net *sn, const struct sip_alg_dialog *d,
+			enum sip_alg_event_type type, int end_reason)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	if (!sip_alg_event_wanted(sn))
+		return;
+	skb = sip_alg_event_new(type, &hdr);
+	if (!skb)
+		return;
+	if (nla_put(skb, SIP_ALG_A_EVENT_CALL_ID, d->callid_len, d->callid) ||
+	    nla_put_u16(skb, SIP_ALG_A_EVENT_ZONE, d->zone.id) ||
+	    (end_reason >= 0 && nla_put_u8(skb, SIP_ALG_A_EVENT_END_REASON, end_reason)) ||
+	    nla_put_u8(skb, SIP_ALG_A_EVENT_MODE, READ_ONCE(sn->cfg.mode)) ||
+	    sip_alg_event_tuple(skb, &d->sig)) {
+		nlmsg_free(skb);
+		return;
+	}
+	sip_alg_event_send(sn, skb, hdr);
+}
+
+static int sip_alg_event_msg(struct sk_buff *skb, const struct sip_alg_pkt *p)
+{
+	if (nla_put_u8(skb, SIP_ALG_A_EVENT_MODE, READ_ONCE(p->sn->cfg.mode)) ||
+	    sip_alg_event_tuple(skb, &p->ct->tuplehash[p->dir].tuple))
+		return -EMSGSIZE;
+	/* The message may be gone before its Call-ID was found. */
+	if (p->buf && p->msg && p->msg->call_id.len &&
+	    nla_put(skb, SIP_ALG_A_EVENT_CALL_ID, p->msg->call_id.len,
+		    p->buf + p->msg->call_id.off))
+		return -EMSGSIZE;
+	return 0;
+}
+
+void sip_alg_event_not_handled(const struct sip_alg_pkt *p, enum sip_alg_stat why)
+{
+	char buf[SIP_ALG_STAT_NAME_LEN];
+	struct sk_buff *skb;
+	const char *name;
+	void *hdr;
+
+	if (!sip_alg_event_wanted(p->sn))
+		return;
+	name = sip_alg_stat_name(why, buf, sizeof(buf));
+	skb = sip_alg_event_new(SIP_ALG_EVENT_TYPE_NOT_HANDLED, &hdr);
+	if (!skb)
+		return;
+	if (nla_put_string(skb, SIP_ALG_A_EVENT_REASON, name ?: "unknown") ||
+	    sip_alg_event_msg(skb, p)) {
+		nlmsg_free(skb);
+		return;
+	}
+	sip_alg_event_send(p->sn, skb, hdr);
+}
+
+static const char *const sip_alg_field_names[SIP_ALG_F_NR] = {
+	[SIP_ALG_F_REQUEST_URI]		= "request-uri",
+	[SIP_ALG_F_VIA]			= "via",
+	[SIP_ALG_F_FROM]		= "from",
+	[SIP_ALG_F_TO]			= "to",
+	[SIP_ALG_F_CONTACT]		= "contact",
+	[SIP_ALG_F_ROUTE]		= "route",
+	[SIP_ALG_F_RECORD_ROUTE]	= "record-route",
+	[SIP_ALG_F_SDP_ORIGIN]		= "sdp-origin",
+	[SIP_ALG_F_SDP_CONN]		= "sdp-conn",
+	[SIP_ALG_F_SDP_MEDIA]		= "sdp-media-port",
+	[SIP_ALG_F_SDP_RTCP]		= "sdp-rtcp",
+};
+
+/* Old and new text of an edit, cut to what an operator reads in one line. */
+#define SIP_ALG_EVENT_TEXT_MAX	64
+
+static int sip_alg_event_edit(struct sk_buff *skb, const struct sip_alg_pkt *p,
+			      const struct sip_alg_edit *e)
+{
+	char old[SIP_ALG_EVENT_TEXT_MAX + 1], new[SIP_ALG_EDIT_MAX_REPL + 1];
+	u16 old_len = min_t(u16, e->len, SIP_ALG_EVENT_TEXT_MAX);
+	const char *field;
+	struct nlattr *nest;
+
+	if (e->field < SIP_ALG_F_NR)
+		field = sip_alg_field_names[e->field];
+	else
+		field = e->repl_len ? "content-length" : "sdp-strip";
+	memcpy(old, p->buf + e->off, old_len);
+	old[old_len] = '\0';
+	memcpy(new, e->repl, e->repl_len);
+	new[e->repl_len] = '\0';
+
+	nest = nla_nest_start(skb, SIP_ALG_A_EVENT_EDIT);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, SIP_ALG_A_EDIT_FIELD, field) ||
+	    nla_put_string(skb, SIP_ALG_A_EDIT_OLD, old) ||
+	    nla_put_string(skb, SIP_ALG_A_EDIT_NEW, new)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* The edits of one message; those that do not fit in one event are left out. */
+void sip_alg_event_rewrite(const struct sip_alg_pkt *p, const struct sip_alg_plan *plan)
+{
+	struct sk_buff *skb;
+	unsigned int i;
+	void *hdr;
+
+	if (!sip_alg_event_wanted(p->sn))
+		return;
+	skb = sip_alg_event_new(SIP_ALG_EVENT_TYPE_REWRITE, &hdr);
+	if (!skb)
+		return;
+	if (sip_alg_event_msg(skb, p)) {
+		nlmsg_free(skb);
+		return;
+	}
+	for (i = 0; i < plan->n_edits; i++) {
+		if (sip_alg_event_edit(skb, p, &plan->edits[i]))
+			break;
+	}
+	sip_alg_event_send(p->sn, skb, hdr);
+}
+
+int sip_alg_netlink_init(void)
+{
+	return genl_register_family(&sip_alg_genl_family);
+}
+
+void sip_alg_netlink_exit(void)
+{
+	genl_unregister_family(&sip_alg_genl_family);
+}
