@@ -15,17 +15,23 @@ struct sdp_pctx {
 	u8 entry[4];			/* per SDP field, in field order */
 };
 
+/* SP or HT, the token separators of SDP lines */
+static inline bool sdp_ws(char c)
+{
+	return sip_alg_ctab[(u8)c] & SIP_C_WS;
+}
+
 /* Next SP-separated token of b[*pp..end); false when the line has no more. */
 static bool next_tok(const char *b, u32 *pp, u32 end, u32 *ts, u32 *te)
 {
 	u32 p = *pp;
 
-	while (p < end && (b[p] == ' ' || b[p] == '\t'))
+	while (p < end && sdp_ws(b[p]))
 		p++;
 	if (p >= end)
 		return false;
 	*ts = p;
-	while (p < end && b[p] != ' ' && b[p] != '\t')
+	while (p < end && !sdp_ws(b[p]))
 		p++;
 	*te = p;
 	*pp = p;
@@ -144,10 +150,42 @@ static int net_addr(struct sdp_pctx *c, u32 ns, u32 ne, u32 ts, u32 te, u32 as, 
 	return c->s->n_addrs - 1;
 }
 
+/*
+ * The usual case of the above, "IN IP4 " then a dotted quad at b[as..) up to
+ * SP, HT, the line end @le or (@slash) a '/': true with the occurrence index
+ * in *idx. False leaves everything as it was, for net_addr() to decide.
+ */
+static bool fast_ip4(struct sdp_pctx *c, u32 as, u32 le, u8 field, bool slash, int *idx)
+{
+	const char *b = c->b;
+	struct sip_alg_addr *a;
+	u8 addr[4];
+	bool v4;
+	u32 q;
+
+	q = sip_alg_scan_ip4(b, as, le, addr, &v4);
+	if (!v4 || (q < le && !sdp_ws(b[q]) && !(slash && b[q] == '/')))
+		return false;
+	a = sdp_new_addr(c, field);
+	if (!a)
+		return false;
+	memcpy(a->hp.addr, addr, 4);
+	memset(a->hp.addr + 4, 0, 12);
+	a->hp.family = 4;
+	a->hp.host.off = (u16)as;
+	a->hp.host.len = (u16)(q - as);
+	*idx = c->s->n_addrs - 1;
+	return true;
+}
+
 static int parse_net_addr(struct sdp_pctx *c, u32 *pp, u32 end, u8 field, bool slash)
 {
 	u32 ns, ne, ts, te, as, ae;
+	int idx;
 
+	if (end - *pp > 7 && !memcmp(c->b + *pp, "IN IP4 ", 7) &&
+	    fast_ip4(c, *pp + 7, end, field, slash, &idx))
+		return idx;
 	if (!next_tok(c->b, pp, end, &ns, &ne) || !next_tok(c->b, pp, end, &ts, &te))
 		return -SIP_ALG_E_SDP;
 	if (!next_tok(c->b, pp, end, &as, &ae)) {
@@ -162,10 +200,10 @@ static bool prev_tok(const char *b, u32 start, u32 *pe, u32 *ts, u32 *te)
 {
 	u32 e = *pe;
 
-	while (e > start && (b[e - 1] == ' ' || b[e - 1] == '\t'))
+	while (e > start && sdp_ws(b[e - 1]))
 		e--;
 	*te = e;
-	while (e > start && b[e - 1] != ' ' && b[e - 1] != '\t')
+	while (e > start && !sdp_ws(b[e - 1]))
 		e--;
 	*ts = e;
 	*pe = e;
@@ -180,7 +218,14 @@ static bool prev_tok(const char *b, u32 start, u32 *pe, u32 *ts, u32 *te)
 static int parse_origin(struct sdp_pctx *c, u32 p, u32 le)
 {
 	u32 e = le, ns, ne, ts, te, as, ae;
+	int idx;
 
+	/* "... IN IP4 a.b.c.d": the address is the digits and dots at the end */
+	for (as = le; as > p && (sip_alg_digit(c->b[as - 1]) <= 9 || c->b[as - 1] == '.'); as--)
+		;
+	if (as - p >= 8 && !memcmp(c->b + as - 8, " IN IP4 ", 8) &&
+	    fast_ip4(c, as, le, SIP_ALG_F_SDP_ORIGIN, false, &idx))
+		return idx;
 	if (!prev_tok(c->b, p, &e, &as, &ae) || !prev_tok(c->b, p, &e, &ts, &te) ||
 	    !prev_tok(c->b, p, &e, &ns, &ne) || e == p)
 		return -SIP_ALG_E_SDP;
@@ -272,44 +317,46 @@ static int parse_rtcp(struct sdp_pctx *c, u32 p, u32 le)
 	return SIP_ALG_OK;
 }
 
-static int parse_attr(struct sdp_pctx *c, u32 p, u32 le)
+/* The attribute name at b[ns..) (up to ':' or the line end @le) is @name. */
+static inline bool attr_is(const char *b, u32 ns, u32 le, const char *name, u32 n)
+{
+	return le - ns >= n && (ns + n == le || b[ns + n] == ':') && !memcmp(b + ns, name, n);
+}
+
+static int parse_attr(struct sdp_pctx *c, u32 ns, u32 le)
 {
 	struct sdp_alg_session *s = c->s;
-	struct sdp_alg_media *md = c->cur >= 0 ? &s->media[c->cur] : NULL;
+	struct sdp_alg_media *md;
 	const char *b = c->b;
-	u32 ns = p, nl;
 	int dir = -1;
 
-	/* only a few attributes matter: skip the rest on their first letter */
-	if (p >= le)
+	/* only a few attributes matter: most lines are done with on their first letter */
+	if (ns >= le)
 		return SIP_ALG_OK;
-	if (b[p] != 'r' && b[p] != 's' && b[p] != 'i' && b[p] != 'c')
-		return SIP_ALG_OK;
-	/* a=rtpmap is the most common attribute: "rtc" and "rec" only */
-	if (b[p] == 'r' && (le - p < 4 || b[p + 2] != 'c' || (b[p + 1] != 't' && b[p + 1] != 'e')))
-		return SIP_ALG_OK;
-	while (p < le && b[p] != ':')
-		p++;
-	nl = p - ns;
-	switch (nl) {
-	case 4:
-		if (p < le && !memcmp(b + ns, "rtcp", 4))
-			return parse_rtcp(c, p + 1, le);
-		break;
-	case 8:
-		if (!memcmp(b + ns, "sendrecv", 8))
-			dir = SDP_ALG_SENDRECV;
-		else if (!memcmp(b + ns, "sendonly", 8))
-			dir = SDP_ALG_SENDONLY;
-		else if (!memcmp(b + ns, "recvonly", 8))
+	md = c->cur >= 0 ? &s->media[c->cur] : NULL;
+	switch (b[ns]) {
+	case 'r':
+		if (attr_is(b, ns, le, "rtcp", 4)) {
+			if (ns + 4 < le)
+				return parse_rtcp(c, ns + 5, le);
+		} else if (attr_is(b, ns, le, "recvonly", 8)) {
 			dir = SDP_ALG_RECVONLY;
-		else if (!memcmp(b + ns, "inactive", 8))
-			dir = SDP_ALG_INACTIVE;
-		else if (md && !memcmp(b + ns, "rtcp-mux", 8))
+		} else if (md && attr_is(b, ns, le, "rtcp-mux", 8)) {
 			md->rtcp_mux = 1;
+		}
 		break;
-	case 9:
-		if (md && !memcmp(b + ns, "candidate", 9) && md->n_candidates < 255)
+	case 's':
+		if (attr_is(b, ns, le, "sendrecv", 8))
+			dir = SDP_ALG_SENDRECV;
+		else if (attr_is(b, ns, le, "sendonly", 8))
+			dir = SDP_ALG_SENDONLY;
+		break;
+	case 'i':
+		if (attr_is(b, ns, le, "inactive", 8))
+			dir = SDP_ALG_INACTIVE;
+		break;
+	case 'c':
+		if (md && attr_is(b, ns, le, "candidate", 9) && md->n_candidates < 255)
 			md->n_candidates++;
 		break;
 	}

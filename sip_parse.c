@@ -85,6 +85,23 @@ static inline u32 skip_lws(const char *b, u32 p, u32 end)
 	return p;
 }
 
+/*
+ * The end of the run of @mask bytes at b[p..end). Four bytes per step where
+ * it can: one bounds check and one branch for them instead of four of each;
+ * tokens, parameter values and host names are most of what is walked.
+ */
+static inline u32 span_cls(const char *b, u32 p, u32 end, u8 mask)
+{
+	const u8 *t = sip_alg_ctab;
+
+	while (p + 4 <= end &&
+	       (t[(u8)b[p]] & t[(u8)b[p + 1]] & t[(u8)b[p + 2]] & t[(u8)b[p + 3]] & mask))
+		p += 4;
+	while (p < end && cls(b[p], mask))
+		p++;
+	return p;
+}
+
 /* Case-insensitive compare against a lower-case literal; no libc call. */
 static inline bool ieq(const char *s, const char *lit, u32 n)
 {
@@ -98,35 +115,55 @@ static inline bool ieq(const char *s, const char *lit, u32 n)
 }
 
 /*
- * The same for a token (header name, parameter name): OR-ing 0x20 into a
- * token byte gives a lower-case letter, digit, '-' or '.' only from that
- * same character or its upper case, so eight bytes compare at once.
+ * The same a word at a time. OR-ing 0x20 into a byte gives a lower-case
+ * letter only from that letter or its upper case, and keeps digits, '-' and
+ * '.' as they are, so this is exact for any input when @lit is letters only,
+ * and for token input (header, parameter and transport names) when @lit has
+ * digits, '-' or '.' too: only bytes no token has (CR for '-') fold onto
+ * those. Loads of 8, 4, 2 or 1 bytes, the last one overlapping the one before.
  */
 static inline bool tok_ieq(const char *s, const char *lit, u32 n)
 {
 	const u64 fold = 0x2020202020202020ULL;
+	u32 w, w2, v, v2;
+	u16 h, h2, k, k2;
 	u64 x, y;
 
-	if (n < 8)
-		return ieq(s, lit, n);
-	while (n > 8) {
-		memcpy(&x, s, 8);
-		memcpy(&y, lit, 8);
-		if ((x | fold) != y)
-			return false;
-		s += 8;
-		lit += 8;
-		n -= 8;
+	if (n >= 8) {
+		while (n > 8) {
+			memcpy(&x, s, 8);
+			memcpy(&y, lit, 8);
+			if ((x | fold) != y)
+				return false;
+			s += 8;
+			lit += 8;
+			n -= 8;
+		}
+		memcpy(&x, s + n - 8, 8);
+		memcpy(&y, lit + n - 8, 8);
+		return (x | fold) == y;
 	}
-	/* the last eight bytes, overlapping what was compared */
-	memcpy(&x, s + n - 8, 8);
-	memcpy(&y, lit + n - 8, 8);
-	return (x | fold) == y;
+	if (n >= 4) {
+		memcpy(&w, s, 4);
+		memcpy(&v, lit, 4);
+		memcpy(&w2, s + n - 4, 4);
+		memcpy(&v2, lit + n - 4, 4);
+		return ((w | 0x20202020) == v) & ((w2 | 0x20202020) == v2);
+	}
+	if (n >= 2) {
+		memcpy(&h, s, 2);
+		memcpy(&k, lit, 2);
+		memcpy(&h2, s + n - 2, 2);
+		memcpy(&k2, lit + n - 2, 2);
+		return ((h | 0x2020) == k) & ((h2 | 0x2020) == k2);
+	}
+	return !n || ((u8)s[0] | 0x20) == (u8)lit[0];
 }
 
+/* b[off..off + len) is @lit, a lower-case literal of letters only, in any case */
 static inline bool span_is(const char *b, u32 off, u32 len, const char *lit, u32 lit_len)
 {
-	return len == lit_len && ieq(b + off, lit, lit_len);
+	return len == lit_len && tok_ieq(b + off, lit, lit_len);
 }
 
 static inline struct sip_alg_span mkspan(u32 off, u32 len)
@@ -136,29 +173,12 @@ static inline struct sip_alg_span mkspan(u32 off, u32 len)
 	return s;
 }
 
+/* A whole dotted-quad IPv4 address s[0..len). */
 static bool parse_ip4(const char *s, u32 len, u8 *addr)
 {
-	u32 i, part = 0, v = 0, nd = 0;
-	u8 c;
+	bool valid;
 
-	for (i = 0; i < len; i++) {
-		c = (u8)s[i] - '0';
-		if (c <= 9) {
-			v = v * 10 + c;
-			if (++nd > 3)
-				return false;
-			continue;
-		}
-		if (s[i] != '.' || !nd || v > 255 || part == 3)
-			return false;
-		addr[part++] = (u8)v;
-		v = 0;
-		nd = 0;
-	}
-	if (part != 3 || !nd || v > 255)
-		return false;
-	addr[3] = (u8)v;
-	return true;
+	return sip_alg_scan_ip4(s, 0, len, addr, &valid) == len && valid;
 }
 
 static inline int hexval(char c)
@@ -438,26 +458,34 @@ static u8 method_id(const char *s, u32 len)
 	return SIP_ALG_M_OTHER;
 }
 
-static const struct sip_name sip_hdrs[] = {
-	{ 12, SIP_ALG_H_ALLOW_EVENTS, "allow-events" },
-	{ 7, SIP_ALG_H_CALL_ID, "call-id" },
-	{ 7, SIP_ALG_H_CONTACT, "contact" },
-	{ 16, SIP_ALG_H_CONTENT_ENCODING, "content-encoding" },
-	{ 14, SIP_ALG_H_CONTENT_LENGTH, "content-length" },
-	{ 12, SIP_ALG_H_CONTENT_TYPE, "content-type" },
-	{ 4, SIP_ALG_H_CSEQ, "cseq" },
-	{ 5, SIP_ALG_H_EVENT, "event" },
-	{ 7, SIP_ALG_H_EXPIRES, "expires" },
-	{ 4, SIP_ALG_H_FROM, "from" },
-	{ 12, SIP_ALG_H_RECORD_ROUTE, "record-route" },
-	{ 8, SIP_ALG_H_REFER_TO, "refer-to" },
-	{ 11, SIP_ALG_H_REFERRED_BY, "referred-by" },
-	{ 5, SIP_ALG_H_ROUTE, "route" },
-	{ 15, SIP_ALG_H_SESSION_EXPIRES, "session-expires" },
-	{ 7, SIP_ALG_H_SUBJECT, "subject" },
-	{ 9, SIP_ALG_H_SUPPORTED, "supported" },
-	{ 2, SIP_ALG_H_TO, "to" },
-	{ 3, SIP_ALG_H_VIA, "via" },
+/* Header names: lower case, letters and at most one '-' at offset .hyphen (0: none). */
+struct sip_hdr_name {
+	u8 len;
+	u8 id;
+	u8 hyphen;
+	const char *name;
+};
+
+static const struct sip_hdr_name sip_hdrs[] = {
+	{ 12, SIP_ALG_H_ALLOW_EVENTS, 5, "allow-events" },
+	{ 7, SIP_ALG_H_CALL_ID, 4, "call-id" },
+	{ 7, SIP_ALG_H_CONTACT, 0, "contact" },
+	{ 16, SIP_ALG_H_CONTENT_ENCODING, 7, "content-encoding" },
+	{ 14, SIP_ALG_H_CONTENT_LENGTH, 7, "content-length" },
+	{ 12, SIP_ALG_H_CONTENT_TYPE, 7, "content-type" },
+	{ 4, SIP_ALG_H_CSEQ, 0, "cseq" },
+	{ 5, SIP_ALG_H_EVENT, 0, "event" },
+	{ 7, SIP_ALG_H_EXPIRES, 0, "expires" },
+	{ 4, SIP_ALG_H_FROM, 0, "from" },
+	{ 12, SIP_ALG_H_RECORD_ROUTE, 6, "record-route" },
+	{ 8, SIP_ALG_H_REFER_TO, 5, "refer-to" },
+	{ 11, SIP_ALG_H_REFERRED_BY, 8, "referred-by" },
+	{ 5, SIP_ALG_H_ROUTE, 0, "route" },
+	{ 15, SIP_ALG_H_SESSION_EXPIRES, 7, "session-expires" },
+	{ 7, SIP_ALG_H_SUBJECT, 0, "subject" },
+	{ 9, SIP_ALG_H_SUPPORTED, 0, "supported" },
+	{ 2, SIP_ALG_H_TO, 0, "to" },
+	{ 3, SIP_ALG_H_VIA, 0, "via" },
 };
 
 /* Index of the first sip_hdrs[] entry per initial letter (slot 0: not a letter). */
@@ -485,44 +513,62 @@ static const u8 sip_compact[26] = {
 	['x' - 'a'] = SIP_ALG_H_SESSION_EXPIRES,
 };
 
-static u8 header_id(const char *s, u32 len, u8 *compact)
+/*
+ * The header name at b[ns..nl), where b[nl] is the line's LF: its id, and in
+ * *ne the end of its token. A known name is found by its first letter, the
+ * byte after it (which must end the token), one compare and a look at its
+ * '-' (see tok_ieq()), so only unknown names are walked byte by byte. The
+ * result is that of matching the whole token against the table, compact
+ * forms included.
+ */
+static u8 header_name(const char *b, u32 ns, u32 nl, u32 *ne, u8 *compact)
 {
-	char c0 = lower(s[0]);
-	u32 i;
+	u32 c0 = (u8)b[ns] | 0x20, i;
+	const struct sip_hdr_name *h;
 
 	*compact = 0;
-	if (len == 1) {
-		if (c0 >= 'a' && c0 <= 'z' && sip_compact[c0 - 'a']) {
-			*compact = 1;
+	if (c0 >= 'a' && c0 <= 'z') {
+		/* b[ns] is not the LF, so b[ns + 1] is in the line or is its LF */
+		if (!cls(b[ns + 1], SIP_C_TOKEN)) {
+			*ne = ns + 1;
+			*compact = sip_compact[c0 - 'a'] ? 1 : 0;
 			return sip_compact[c0 - 'a'];
 		}
-		return SIP_ALG_H_OTHER;
+		for (i = sip_hdr_first[c0 - 'a' + 1]; i < ARRAY_SIZE(sip_hdrs); i++) {
+			h = &sip_hdrs[i];
+			if ((u8)h->name[0] != c0)
+				break;
+			if (ns + h->len <= nl && !cls(b[ns + h->len], SIP_C_TOKEN) &&
+			    tok_ieq(b + ns, h->name, h->len) &&
+			    (!h->hyphen || b[ns + h->hyphen] == '-')) {
+				*ne = ns + h->len;
+				return h->id;
+			}
+		}
 	}
-	/* the first letter and the length pick at most two candidates */
-	for (i = sip_hdr_first[c0 >= 'a' && c0 <= 'z' ? c0 - 'a' + 1 : 0];
-	     i < ARRAY_SIZE(sip_hdrs) && sip_hdrs[i].name[0] == c0; i++)
-		if (sip_hdrs[i].len == len && tok_ieq(s, sip_hdrs[i].name, len))
-			return sip_hdrs[i].id;
+	/* an unknown name: the LF at b[nl] ends the token at the latest */
+	*ne = span_cls(b, ns, nl, SIP_C_TOKEN);
 	return SIP_ALG_H_OTHER;
 }
 
-/* Decimal digits at b[*pp..end) into *val; at most @max_digits digits. */
+/*
+ * Decimal digits at b[*pp..end) into *val: false when there are none, more
+ * than @max_digits (<= 10) of them, or the value does not fit in 32 bits.
+ */
 static bool parse_num(const char *b, u32 *pp, u32 end, u32 max_digits, u32 *val)
 {
-	u32 p = *pp, v = 0;
+	u32 p = *pp, lim = end - p > max_digits ? p + max_digits : end, d;
+	u64 v = 0;
 
-	while (p < end && cls(b[p], SIP_C_DIGIT)) {
-		/* more digits than allowed, or past 2^32 - 1 */
-		if (p - *pp >= max_digits || v > 429496729 ||
-		    (v == 429496729 && b[p] > '5'))
-			return false;
-		v = v * 10 + (u32)(b[p] - '0');
+	/* ten digits fit in 64 bits: one overflow test after the loop */
+	while (p < lim && (d = (u8)b[p] - '0') <= 9) {
+		v = v * 10 + d;
 		p++;
 	}
-	if (p == *pp)
+	if (p == *pp || v > 0xffffffffULL || (p < end && cls(b[p], SIP_C_DIGIT)))
 		return false;
 	*pp = p;
-	*val = v;
+	*val = (u32)v;
 	return true;
 }
 
@@ -586,8 +632,7 @@ static int parse_hostport(const char *b, u32 *pp, u32 end, struct sip_alg_hostpo
 		/* digits and dots are parsed as IPv4 in the same pass */
 		p = sip_alg_scan_ip4(b, p, end, hp->addr, &v4);
 		if (p < end && cls(b[p], SIP_C_HOST)) {
-			while (p < end && cls(b[p], SIP_C_HOST))
-				p++;
+			p = span_cls(b, p, end, SIP_C_HOST);
 			v4 = false;
 		} else if (!v4) {
 			return SIP_ALG_E_HOST;
@@ -676,8 +721,7 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 			break;
 		p = skip_lws(b, q + 1, end);
 		ns = p;
-		while (p < end && cls(b[p], SIP_C_TOKEN))
-			p++;
+		p = span_cls(b, p, end, SIP_C_TOKEN);
 		nl = p - ns;
 		if (!nl)
 			return kind == PK_VIA ? SIP_ALG_E_VIA : SIP_ALG_E_URI;
@@ -691,8 +735,7 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 				if (!skip_quoted(b, &p, end))
 					return SIP_ALG_E_URI;
 			} else {
-				while (p < end && cls(b[p], SIP_C_PVAL))
-					p++;
+				p = span_cls(b, p, end, SIP_C_PVAL);
 			}
 			vl = p - vs;
 			if (!vl)
@@ -700,7 +743,7 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 		}
 		switch (nl) {
 		case 3:
-			if (kind == PK_HDR && vl && ieq(b + ns, "tag", 3)) {
+			if (kind == PK_HDR && vl && tok_ieq(b + ns, "tag", 3)) {
 				if (field == SIP_ALG_F_FROM && !c->got_from_tag) {
 					m->from_tag = mkspan(vs, vl);
 					c->got_from_tag = 1;
@@ -712,7 +755,7 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 			break;
 		case 5:
 			/* rport=N (RFC 3581); the bare form has nothing to rewrite */
-			if (kind == PK_VIA && vl && ieq(b + ns, "rport", 5)) {
+			if (kind == PK_VIA && vl && tok_ieq(b + ns, "rport", 5)) {
 				q = vs;
 				if (!parse_num(b, &q, vs + vl, 5, &v) || q != vs + vl || v > 65535)
 					return SIP_ALG_E_PORT;
@@ -726,7 +769,7 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 				a->transport = hostocc ? hostocc->transport : SIP_ALG_T_NONE;
 				break;
 			}
-			if (vl && ieq(b + ns, "maddr", 5)) {
+			if (vl && tok_ieq(b + ns, "maddr", 5)) {
 				q = vs;
 				err = parse_hostport(b, &q, vs + vl, &hp);
 				if (err)
@@ -741,14 +784,14 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 			}
 			break;
 		case 6:
-			if (kind == PK_VIA && vl && ieq(b + ns, "branch", 6) &&
+			if (kind == PK_VIA && vl && tok_ieq(b + ns, "branch", 6) &&
 			    !c->got_branch) {
 				m->branch = mkspan(vs, vl);
 				c->got_branch = 1;
 			}
 			break;
 		case 7:
-			if (kind == PK_HDR && vl && ieq(b + ns, "expires", 7)) {
+			if (kind == PK_HDR && vl && tok_ieq(b + ns, "expires", 7)) {
 				q = vs;
 				if (!parse_num(b, &q, vs + vl, 10, &v) || q != vs + vl)
 					break;
@@ -760,7 +803,7 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 			break;
 		case 8:
 			/* received=IP (RFC 3261 18.2.1): an address, never a name */
-			if (kind == PK_VIA && vl && ieq(b + ns, "received", 8)) {
+			if (kind == PK_VIA && vl && tok_ieq(b + ns, "received", 8)) {
 				a = new_addr(c, field, SIP_ALG_R_RECEIVED, scheme);
 				if (!a)
 					return SIP_ALG_E_TOO_MANY_ADDRS;
@@ -778,7 +821,7 @@ static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field
 			}
 			break;
 		case 9:
-			if (kind != PK_VIA && vl && ieq(b + ns, "transport", 9)) {
+			if (kind != PK_VIA && vl && tok_ieq(b + ns, "transport", 9)) {
 				v = transport_id(b, vs, vl);
 				for (i = first; i < m->n_addrs; i++)
 					m->addrs[i].transport = (u8)v;
@@ -827,8 +870,7 @@ static int parse_uri(struct sip_pctx *c, u32 *pp, u32 end, int mode, u8 field)
 		scheme = SIP_ALG_S_SIP;
 		p += 4;
 	} else {
-		while (p < end && cls(b[p], SIP_C_SCHEME))
-			p++;
+		p = span_cls(b, p, end, SIP_C_SCHEME);
 		if (p == s || p >= end || b[p] != ':')
 			return SIP_ALG_E_URI;
 		scheme = scheme_id(b, s, p - s);
@@ -1003,7 +1045,7 @@ static int parse_via(struct sip_pctx *c, u32 p, u32 end)
 			p++;
 			continue;
 		}
-		if (end - p < 3 || !ieq(b + p, "sip", 3))
+		if (end - p < 3 || !tok_ieq(b + p, "sip", 3))
 			return SIP_ALG_E_VIA;
 		p = skip_lws(b, p + 3, end);
 		if (p >= end || b[p] != '/')
@@ -1016,8 +1058,7 @@ static int parse_via(struct sip_pctx *c, u32 p, u32 end)
 			return SIP_ALG_E_VIA;
 		p = skip_lws(b, p + 1, end);
 		ts = p;
-		while (p < end && cls(b[p], SIP_C_TOKEN))
-			p++;
+		p = span_cls(b, p, end, SIP_C_TOKEN);
 		if (p == ts)
 			return SIP_ALG_E_VIA;
 		t = transport_id(b, ts, p - ts);
@@ -1073,8 +1114,7 @@ static int parse_cseq(struct sip_pctx *c, u32 p, u32 end)
 	if (s == p || s >= end)
 		return SIP_ALG_E_CSEQ;
 	p = s;
-	while (p < end && cls(b[p], SIP_C_TOKEN))
-		p++;
+	p = span_cls(b, p, end, SIP_C_TOKEN);
 	if (p != end)
 		return SIP_ALG_E_CSEQ;
 	m->cseq = v;
@@ -1101,8 +1141,7 @@ static int parse_content_type(struct sip_pctx *c, u32 p, u32 end)
 			return SIP_ALG_OK;
 		p = skip_lws(b, p + 1, end);
 		ns = p;
-		while (p < end && cls(b[p], SIP_C_TOKEN))
-			p++;
+		p = span_cls(b, p, end, SIP_C_TOKEN);
 		nl = p - ns;
 		p = skip_lws(b, p, end);
 		if (p >= end || b[p] != '=')
@@ -1225,8 +1264,7 @@ static int parse_start_line(struct sip_pctx *c, u32 p, u32 le)
 	}
 	m->kind = SIP_ALG_REQUEST;
 	s = p;
-	while (p < le && cls(b[p], SIP_C_TOKEN))
-		p++;
+	p = span_cls(b, p, le, SIP_C_TOKEN);
 	if (p == s || p >= le || !cls(b[p], SIP_C_WS))
 		return SIP_ALG_E_START_LINE;
 	m->method_tok = mkspan(s, p - s);
@@ -1368,19 +1406,26 @@ int sip_alg_parse(const char *buf, u32 len, bool stream, struct sip_alg_msg *msg
 		if (cls(buf[p], SIP_C_WS))
 			return SIP_ALG_E_HEADER;
 		ns = p;
-		while (p < lim && cls(buf[p], SIP_C_TOKEN))
-			p++;
-		ne = p;
-		while (p < lim && cls(buf[p], SIP_C_WS))
-			p++;
-		if (p >= lim)
+		nl = sip_alg_find_lf(buf, p, lim);
+		if (nl >= lim) {
+			/* no LF: only a name that cannot be one is an error yet */
+			while (p < lim && cls(buf[p], SIP_C_TOKEN))
+				p++;
+			ne = p;
+			while (p < lim && cls(buf[p], SIP_C_WS))
+				p++;
+			if (p < lim && (ne == ns || buf[p] != ':'))
+				return SIP_ALG_E_HEADER;
 			goto incomplete;
+		}
+		id = header_name(buf, ns, nl, &ne, &compact);
+		/* the LF at buf[nl] ends these walks at the latest */
+		for (p = ne; cls(buf[p], SIP_C_WS); p++)
+			;
 		if (ne == ns || buf[p] != ':')
 			return SIP_ALG_E_HEADER;
 		p++;
 		/* the value runs to the LF not followed by SP or HT (folding) */
-		if (!line_end(buf, p, lim, &nl))
-			goto incomplete;
 		while (nl + 1 < lim && cls(buf[nl + 1], SIP_C_WS))
 			if (!line_end(buf, nl + 1, lim, &nl))
 				goto incomplete;
@@ -1392,7 +1437,6 @@ int sip_alg_parse(const char *buf, u32 len, bool stream, struct sip_alg_msg *msg
 		vs = skip_lws(buf, p, ve);
 		if (msg->n_headers >= SIP_ALG_MAX_HEADERS)
 			return SIP_ALG_E_TOO_MANY_HEADERS;
-		id = header_id(buf + ns, ne - ns, &compact);
 		c.hdr = msg->n_headers;
 		msg->headers[c.hdr].id = id;
 		msg->headers[c.hdr].compact = compact;
@@ -1433,8 +1477,8 @@ int sip_alg_parse(const char *buf, u32 len, bool stream, struct sip_alg_msg *msg
 	msg->msg_len = p + body_len;
 
 	if (body_len && msg->content_type.len) {
-		if (span_is(buf, msg->content_type.off, msg->content_type.len,
-			    "application/sdp", 15)) {
+		if (msg->content_type.len == 15 &&
+		    ieq(buf + msg->content_type.off, "application/sdp", 15)) {
 			msg->sdp = msg->body;
 		} else if (msg->content_type.len >= 10 &&
 			   ieq(buf + msg->content_type.off, "multipart/", 10)) {

@@ -206,19 +206,37 @@ struct sip_alg_msg {
 extern const u8 sip_alg_ctab[256];
 
 /*
- * Offset of the first LF in b[p..end), or end. Eight bytes per step: the
+ * Offset of the first LF in b[p..end), or end. Sixteen bytes per step: the
  * kernel's memchr() is a byte loop, and line ends are most of the work.
+ * (x - 0x01..) & ~x & 0x80.. marks the zero bytes of x = w ^ 0x0a..; a
+ * borrow can only mark bytes above the first zero, so the lowest mark is
+ * the first LF.
  */
 static inline u32 sip_alg_find_lf(const char *b, u32 p, u32 end)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	const u64 ones = 0x0101010101010101ULL, lf = 0x0a0a0a0a0a0a0a0aULL;
-	u64 w, x;
+	const u64 high = ones << 7;
+	u64 w, x, y;
 
-	while (p + 8 <= end) {
+	while (p + 16 <= end) {
 		memcpy(&w, b + p, 8);
 		x = w ^ lf;
-		x = (x - ones) & ~x & (ones << 7);
+		x = (x - ones) & ~x & high;
+		memcpy(&w, b + p + 8, 8);
+		y = w ^ lf;
+		y = (y - ones) & ~y & high;
+		if (x | y) {
+			if (x)
+				return p + ((u32)__builtin_ctzll(x) >> 3);
+			return p + 8 + ((u32)__builtin_ctzll(y) >> 3);
+		}
+		p += 16;
+	}
+	if (p + 8 <= end) {
+		memcpy(&w, b + p, 8);
+		x = w ^ lf;
+		x = (x - ones) & ~x & high;
 		if (x)
 			return p + ((u32)__builtin_ctzll(x) >> 3);
 		p += 8;
@@ -229,20 +247,54 @@ static inline u32 sip_alg_find_lf(const char *b, u32 p, u32 end)
 	return p;
 }
 
+/* The value of a decimal digit; above 9 for any other byte. */
+static inline u32 sip_alg_digit(char c)
+{
+	return (u32)(u8)c - '0';
+}
+
 /*
- * Digits and dots from b[p] up to @end: returns where they end; *valid when they make
- * a dotted-quad IPv4 address, stored in addr[0..3].
+ * Digits and dots from b[p] up to @end: returns where they end; *valid when
+ * they make a dotted-quad IPv4 address, stored in addr[0..3].
  */
 static inline u32 sip_alg_scan_ip4(const char *b, u32 p, u32 end, u8 *addr, bool *valid)
 {
-	u32 v = 0, nd = 0, part = 0;
+	u32 s = p, v = 0, nd = 0, part = 0, d;
 	bool good = true;
-	u8 c;
 
-	for (; p < end; p++) {
-		c = (u8)b[p] - '0';
-		if (c <= 9) {
-			v = v * 10 + c;
+	/* the usual case first: four octets of one to three digits */
+	for (;;) {
+		if (p >= end || sip_alg_digit(b[p]) > 9)
+			goto slow;
+		v = sip_alg_digit(b[p++]);
+		if (p < end && sip_alg_digit(b[p]) <= 9) {
+			v = v * 10 + sip_alg_digit(b[p++]);
+			if (p < end && sip_alg_digit(b[p]) <= 9)
+				v = v * 10 + sip_alg_digit(b[p++]);
+		}
+		if (v > 255)
+			goto slow;
+		addr[part] = (u8)v;
+		if (part == 3)
+			break;
+		if (p >= end || b[p] != '.')
+			goto slow;
+		part++;
+		p++;
+	}
+	/* ... that is not followed by more digits or dots */
+	if (p == end || (sip_alg_digit(b[p]) > 9 && b[p] != '.')) {
+		*valid = true;
+		return p;
+	}
+slow:
+	/* anything else: walk the whole run, noting what makes it invalid */
+	v = 0;
+	part = 0;
+	for (p = s; p < end; p++) {
+		d = sip_alg_digit(b[p]);
+		if (d <= 9) {
+			v = v * 10 + d;
 			nd++;
 			continue;
 		}
