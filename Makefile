@@ -44,7 +44,8 @@ FUZZ_SECONDS ?= 60
 TESTS ?= $(sort $(wildcard selftests/netns/*.sh)) selftests/demo/call.sh
 
 .PHONY: uapi uapi-check all module kbuild build-all sparse style checkpatch unit bench bench-parse fuzz fuzz-smoke \
-	vm-test dkms-check check demo deps install uninstall dkms-source dkms-install clean distclean help
+	vm-test dkms-check check demo deps install uninstall dkms-source dkms-install clean distclean help \
+	tools tools-check tools-install
 
 all: module
 
@@ -55,10 +56,12 @@ help:
 	@echo '  make build-all                   kbuild for every installed kernel: $(CHECK_KRELS)'
 	@echo '  make sparse                      sparse (C=2) over the module, must print nothing'
 	@echo '  make style                       checkpatch --strict over our C sources'
+	@echo '  make tools                       build tools/sipalgctl/sipalgctl (needs libmnl-dev)'
 	@echo '  make uapi | uapi-check            regenerate | verify $(UAPI_HEADER) from $(NL_SPEC)'
 	@echo 'Test'
 	@echo '  make check                       everything CI runs (deps, builds, tests, VMs)'
 	@echo '  make unit                        userspace unit tests (selftests/unit)'
+	@echo '  make tools-check                 build sipalgctl and run its unit test'
 	@echo '  make bench                       kernel SIP helper vs ours, time per INVITE in the VM'
 	@echo '  make bench-parse                 parser benchmark (selftests/unit)'
 	@echo '  make fuzz [FUZZ_SECONDS=n]       run the fuzzers (selftests/fuzz), default $(FUZZ_SECONDS)s'
@@ -68,6 +71,7 @@ help:
 	@echo 'Install'
 	@echo '  make deps                        install build/test dependencies (root, Debian 12)'
 	@echo '  make install                     install the module for KREL and run depmod'
+	@echo '  make tools-install [PREFIX=..]   install sipalgctl and its man page (PREFIX=/usr/local)'
 	@echo '  make uninstall                   remove what make install installed'
 	@echo '  make dkms-install                register, build and install the module with DKMS'
 	@echo '  make clean | distclean           remove build products | and caches'
@@ -114,6 +118,16 @@ define delegate
 	@if [ -f $(1)/Makefile ]; then $(MAKE) -C $(1) $(2); \
 	else echo "$(1)/Makefile does not exist yet: skipping $(2)"; fi
 endef
+
+# sipalgctl, the command-line tool (C, libmnl), and its unit test.
+tools:
+	$(MAKE) -C tools/sipalgctl
+
+tools-check:
+	$(MAKE) -C tools/sipalgctl check
+
+tools-install:
+	$(MAKE) -C tools/sipalgctl install
 
 unit:
 	$(call delegate,selftests/unit,check)
@@ -184,6 +198,7 @@ dkms-install:
 
 clean:
 	if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	$(MAKE) -C tools/sipalgctl clean
 	rm -rf $(BUILD_ROOT)
 
 distclean: clean
