@@ -150,12 +150,19 @@ static int net_addr(struct sdp_pctx *c, u32 ns, u32 ne, u32 ts, u32 te, u32 as, 
 	return c->s->n_addrs - 1;
 }
 
+/* How the address token of fast_ip4() may end, besides at the line end. */
+enum fast_ip4_end {
+	FAST_LAST,		/* nothing may follow: o= */
+	FAST_TOKEN,		/* SP or HT: a=rtcp */
+	FAST_SLASH,		/* SP, HT or '/' (the /ttl of multicast): c= */
+};
+
 /*
- * The usual case of the above, "IN IP4 " then a dotted quad at b[as..) up to
- * SP, HT, the line end @le or (@slash) a '/': true with the occurrence index
- * in *idx. False leaves everything as it was, for net_addr() to decide.
+ * The usual case of the above, "IN IP4 " then a dotted quad at b[as..),
+ * ending as @how allows: true with the occurrence index in *idx. False
+ * leaves everything as it was, for net_addr() to decide.
  */
-static bool fast_ip4(struct sdp_pctx *c, u32 as, u32 le, u8 field, bool slash, int *idx)
+static bool fast_ip4(struct sdp_pctx *c, u32 as, u32 le, u8 field, int how, int *idx)
 {
 	const char *b = c->b;
 	struct sip_alg_addr *a;
@@ -164,7 +171,9 @@ static bool fast_ip4(struct sdp_pctx *c, u32 as, u32 le, u8 field, bool slash, i
 	u32 q;
 
 	q = sip_alg_scan_ip4(b, as, le, addr, &v4);
-	if (!v4 || (q < le && !sdp_ws(b[q]) && !(slash && b[q] == '/')))
+	if (!v4)
+		return false;
+	if (q < le && (how == FAST_LAST || (!sdp_ws(b[q]) && !(how == FAST_SLASH && b[q] == '/'))))
 		return false;
 	a = sdp_new_addr(c, field);
 	if (!a)
@@ -184,7 +193,7 @@ static int parse_net_addr(struct sdp_pctx *c, u32 *pp, u32 end, u8 field, bool s
 	int idx;
 
 	if (end - *pp > 7 && !memcmp(c->b + *pp, "IN IP4 ", 7) &&
-	    fast_ip4(c, *pp + 7, end, field, slash, &idx))
+	    fast_ip4(c, *pp + 7, end, field, slash ? FAST_SLASH : FAST_TOKEN, &idx))
 		return idx;
 	if (!next_tok(c->b, pp, end, &ns, &ne) || !next_tok(c->b, pp, end, &ts, &te))
 		return -SIP_ALG_E_SDP;
@@ -220,12 +229,17 @@ static int parse_origin(struct sdp_pctx *c, u32 p, u32 le)
 	u32 e = le, ns, ne, ts, te, as, ae;
 	int idx;
 
-	/* "... IN IP4 a.b.c.d": the address is the digits and dots at the end */
-	for (as = le; as > p && (sip_alg_digit(c->b[as - 1]) <= 9 || c->b[as - 1] == '.'); as--)
-		;
-	if (as - p >= 8 && !memcmp(c->b + as - 8, " IN IP4 ", 8) &&
-	    fast_ip4(c, as, le, SIP_ALG_F_SDP_ORIGIN, false, &idx))
-		return idx;
+	/*
+	 * "... IN IP4 a.b.c.d": the address is the last token, at least seven
+	 * bytes long; fast_ip4() rules out a separator among those seven.
+	 */
+	if (le - p >= 15) {
+		for (as = le - 7; as > p && !sdp_ws(c->b[as - 1]); as--)
+			;
+		if (as - p >= 8 && !memcmp(c->b + as - 8, " IN IP4 ", 8) &&
+		    fast_ip4(c, as, le, SIP_ALG_F_SDP_ORIGIN, FAST_LAST, &idx))
+			return idx;
+	}
 	if (!prev_tok(c->b, p, &e, &as, &ae) || !prev_tok(c->b, p, &e, &ts, &te) ||
 	    !prev_tok(c->b, p, &e, &ns, &ne) || e == p)
 		return -SIP_ALG_E_SDP;
@@ -323,7 +337,7 @@ static inline bool attr_is(const char *b, u32 ns, u32 le, const char *name, u32 
 	return le - ns >= n && (ns + n == le || b[ns + n] == ':') && !memcmp(b + ns, name, n);
 }
 
-static int parse_attr(struct sdp_pctx *c, u32 ns, u32 le)
+static __always_inline int parse_attr(struct sdp_pctx *c, u32 ns, u32 le)
 {
 	struct sdp_alg_session *s = c->s;
 	struct sdp_alg_media *md;

@@ -555,7 +555,7 @@ static u8 header_name(const char *b, u32 ns, u32 nl, u32 *ne, u8 *compact)
  * Decimal digits at b[*pp..end) into *val: false when there are none, more
  * than @max_digits (<= 10) of them, or the value does not fit in 32 bits.
  */
-static bool parse_num(const char *b, u32 *pp, u32 end, u32 max_digits, u32 *val)
+static __always_inline bool parse_num(const char *b, u32 *pp, u32 end, u32 max_digits, u32 *val)
 {
 	u32 p = *pp, lim = end - p > max_digits ? p + max_digits : end, d;
 	u64 v = 0;
@@ -572,7 +572,8 @@ static bool parse_num(const char *b, u32 *pp, u32 end, u32 max_digits, u32 *val)
 	return true;
 }
 
-static struct sip_alg_addr *new_addr(struct sip_pctx *c, u8 field, u8 role, u8 scheme)
+static __always_inline struct sip_alg_addr *new_addr(struct sip_pctx *c, u8 field, u8 role,
+						     u8 scheme)
 {
 	struct sip_alg_msg *m = c->m;
 	struct sip_alg_addr *a;
@@ -611,7 +612,8 @@ static int classify_host(const char *b, u32 p, u32 hend, struct sip_alg_hostport
  * host[:port] at b[*pp..end). The host is "[...]" or a run of host
  * characters; the caller checks what follows.
  */
-static int parse_hostport(const char *b, u32 *pp, u32 end, struct sip_alg_hostport *hp)
+static __always_inline int parse_hostport(const char *b, u32 *pp, u32 end,
+					  struct sip_alg_hostport *hp)
 {
 	u32 p = *pp, hs = p, v;
 	bool v4;
@@ -704,8 +706,9 @@ enum sip_pctx_kind {
  * does not start a parameter. @first is the index of the entry's first
  * occurrence (for transport and expires), @field its field.
  */
-static int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind, u8 field,
-			u16 first, u8 scheme, struct sip_alg_addr *hostocc)
+static __always_inline int parse_params(struct sip_pctx *c, u32 *pp, u32 end, int kind,
+					u8 field, u16 first, u8 scheme,
+					struct sip_alg_addr *hostocc)
 {
 	const char *b = c->b;
 	struct sip_alg_msg *m = c->m;

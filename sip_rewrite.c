@@ -39,6 +39,7 @@ struct plan_ctx {
 	void *ctx;
 	s32 body_delta;
 	u16 hdr_end;
+	char spare[SIP_ALG_EDIT_MAX_REPL];	/* see repl_buf() */
 };
 
 static bool addr_is_zero(u8 family, const u8 *a)
@@ -58,6 +59,20 @@ static u16 default_port(const struct sip_alg_addr *occ)
 	return 5060;
 }
 
+/*
+ * Where the next replacement is formatted: in the edit it will become, so
+ * add_edit() has nothing to copy; in a spare buffer when the plan is full
+ * (add_edit() then fails, unless the edit changes nothing).
+ */
+static char *repl_buf(struct plan_ctx *c)
+{
+	struct sip_alg_plan *plan = c->plan;
+
+	if (plan->n_edits < SIP_ALG_MAX_EDITS)
+		return plan->edits[plan->n_edits].repl;
+	return c->spare;
+}
+
 static int add_edit(struct plan_ctx *c, u32 off, u32 len, const char *repl, u32 rlen, u8 field)
 {
 	struct sip_alg_plan *plan = c->plan;
@@ -73,7 +88,8 @@ static int add_edit(struct plan_ctx *c, u32 off, u32 len, const char *repl, u32 
 	e->len = (u16)len;
 	e->repl_len = (u8)rlen;
 	e->field = field;
-	memcpy(e->repl, repl, rlen);
+	if (repl != e->repl)
+		memcpy(e->repl, repl, rlen);
 	plan->delta += (s32)rlen - (s32)len;
 	if (off >= c->hdr_end)
 		c->body_delta += (s32)rlen - (s32)len;
@@ -127,7 +143,7 @@ static int plan_sip_addr(struct plan_ctx *c, const struct sip_alg_msg *msg, u16 
 {
 	const struct sip_alg_addr *occ = &msg->addrs[i], *peer;
 	struct sip_alg_endpoint seen, out;
-	char repl[SIP_ALG_EDIT_MAX_REPL];
+	char *repl = repl_buf(c);
 	u32 n = 0, off, len;
 	u16 dport;
 
@@ -198,7 +214,7 @@ static int plan_sdp_addr(struct plan_ctx *c, const struct sdp_alg_session *s, u1
 {
 	const struct sip_alg_addr *occ = &s->addrs[i], *conn;
 	struct sip_alg_endpoint seen, out;
-	char repl[SIP_ALG_EDIT_MAX_REPL];
+	char *repl;
 	bool own = false;
 	int err;
 	u32 n;
@@ -253,12 +269,14 @@ static int plan_sdp_addr(struct plan_ctx *c, const struct sdp_alg_session *s, u1
 	if (!out.port)
 		out.port = seen.port;
 	if (seen.has_port && out.port != seen.port) {
+		repl = repl_buf(c);
 		n = sip_alg_fmt_dec(out.port, repl);
 		err = add_edit(c, occ->hp.port.off, occ->hp.port.len, repl, n, occ->field);
 		if (err)
 			return err;
 	}
 	if (own && out.family == seen.family && !same_addr(&seen, &out)) {
+		repl = repl_buf(c);
 		n = sip_alg_format_ip(out.family, out.addr, repl);
 		/* a=rtcp: the address follows the port, so this edit stays sorted */
 		return add_edit(c, occ->hp.host.off, occ->hp.host.len, repl, n, occ->field);

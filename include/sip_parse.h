@@ -257,7 +257,7 @@ static inline u32 sip_alg_digit(char c)
  * Digits and dots from b[p] up to @end: returns where they end; *valid when
  * they make a dotted-quad IPv4 address, stored in addr[0..3].
  */
-static inline u32 sip_alg_scan_ip4(const char *b, u32 p, u32 end, u8 *addr, bool *valid)
+static __always_inline u32 sip_alg_scan_ip4(const char *b, u32 p, u32 end, u8 *addr, bool *valid)
 {
 	u32 s = p, v = 0, nd = 0, part = 0, d;
 	bool good = true;
