@@ -41,8 +41,11 @@ void ctl_json_close(struct ctl_json *j, char c)
 	fputc(c, j->f);
 	if (j->depth > 0)
 		j->depth--;
-	if (j->depth == 0)
+	/* A finished top-level value stands alone: monitor -j is one per line. */
+	if (j->depth == 0) {
 		fputc('\n', j->f);
+		j->first[0] = true;
+	}
 }
 
 void ctl_json_keyn(struct ctl_json *j, const char *key, size_t len)

@@ -31,7 +31,7 @@ static const char * const ctl_nats[] = {
 	[SIP_ALG_PIN_NAT_SNAT]	= "snat",
 };
 
-/* The top-level container of a JSON answer: one object, or a list. */
+/* The object of a do request's JSON answer (config, stats). */
 static void ctl_json_begin(char c)
 {
 	if (ctl_jw)
@@ -364,49 +364,61 @@ static void ctl_call_text(const struct nlattr **tb)
 			tb[SIP_ALG_A_CALL_DST_PORT]));
 }
 
-struct ctl_calls {
+/*
+ * The replies to one request. A dump's are a JSON list, opened with the
+ * first of them, so that a refused dump prints nothing but its error.
+ */
+struct ctl_list {
+	bool is_list;
 	int n;
 };
+
+static void ctl_list_item(struct ctl_list *l)
+{
+	if (ctl_jw && l->is_list && !l->n)
+		ctl_json_open(ctl_jw, '[');
+	l->n++;
+}
+
+static int ctl_show_dump(struct ctl_nl *nl, uint8_t cmd, ctl_nl_cb cb)
+{
+	struct ctl_list l = { .is_list = true };
+	int ret = ctl_nl_talk(nl, ctl_nl_request(nl, cmd, NLM_F_DUMP), cb, &l);
+
+	if (ctl_jw && (l.n || !ret)) {
+		if (!l.n)
+			ctl_json_open(ctl_jw, '[');
+		ctl_json_close(ctl_jw, ']');
+	}
+	return ret;
+}
 
 static int ctl_call_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[SIP_ALG_A_CALL_MAX + 1];
-	struct ctl_calls *calls = data;
+	struct ctl_list *calls = data;
 	int ret;
 
 	if (ctl_nl_parse(nlh, tb, SIP_ALG_A_CALL_MAX, ctl_call_types))
 		return MNL_CB_ERROR;
+	if (!ctl_jw && calls->n)
+		putchar('\n');
+	ctl_list_item(calls);
 	if (ctl_jw) {
 		ctl_json_open(ctl_jw, '{');
 		ctl_call_json(tb);
 	} else {
-		if (calls->n)
-			putchar('\n');
 		ctl_call_text(tb);
 	}
 	ret = ctl_pins(nlh);
 	if (ctl_jw)
 		ctl_json_close(ctl_jw, '}');
-	calls->n++;
-	return ret;
-}
-
-static int ctl_show_calls(struct ctl_nl *nl)
-{
-	struct ctl_calls calls = { 0 };
-	struct nlmsghdr *nlh;
-	int ret;
-
-	nlh = ctl_nl_request(nl, SIP_ALG_CMD_CALL_GET, NLM_F_DUMP);
-	ctl_json_begin('[');
-	ret = ctl_nl_talk(nl, nlh, ctl_call_cb, &calls);
-	ctl_json_end(']');
 	return ret;
 }
 
 static int ctl_show_call(struct ctl_nl *nl, const char *id, int zone)
 {
-	struct ctl_calls calls = { 0 };
+	struct ctl_list calls = { .is_list = false };
 	struct nlmsghdr *nlh;
 
 	nl->enoent = "no call has that Call-ID";
@@ -436,6 +448,7 @@ static int ctl_map_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (ctl_nl_parse(nlh, tb, SIP_ALG_A_MAP_MAX, ctl_map_types))
 		return MNL_CB_ERROR;
+	ctl_list_item(data);
 	if (ctl_jw) {
 		ctl_json_open(ctl_jw, '{');
 		ctl_json_addr("private", "private_port", tb[SIP_ALG_A_MAP_PRIVATE_ADDR],
@@ -469,6 +482,7 @@ static int ctl_strip_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	if (!tb[SIP_ALG_A_STRIP_PREFIX])
 		return MNL_CB_OK;
+	ctl_list_item(data);
 	s = ctl_attr_str(tb[SIP_ALG_A_STRIP_PREFIX], &len);
 	if (ctl_jw) {
 		ctl_json_str(ctl_jw, s, len);
@@ -477,21 +491,6 @@ static int ctl_strip_cb(const struct nlmsghdr *nlh, void *data)
 		putchar('\n');
 	}
 	return MNL_CB_OK;
-}
-
-/* A request without attributes whose replies go to @cb, in a JSON @c. */
-static int ctl_show_simple(struct ctl_nl *nl, uint8_t cmd, uint16_t flags,
-			   ctl_nl_cb cb, char c)
-{
-	struct nlmsghdr *nlh = ctl_nl_request(nl, cmd, flags);
-	int ret;
-
-	if (c)
-		ctl_json_begin(c);
-	ret = ctl_nl_talk(nl, nlh, cb, NULL);
-	if (c)
-		ctl_json_end(c == '[' ? ']' : '}');
-	return ret;
 }
 
 int ctl_cmd_show(struct ctl_nl *nl, int argc, char **argv)
@@ -518,16 +517,18 @@ int ctl_cmd_show(struct ctl_nl *nl, int argc, char **argv)
 		return CTL_EXIT_FAIL;
 
 	if (!strcmp(what, "calls"))
-		ret = ctl_show_calls(nl);
+		ret = ctl_show_dump(nl, SIP_ALG_CMD_CALL_GET, ctl_call_cb);
 	else if (!strcmp(what, "call"))
 		ret = ctl_show_call(nl, argv[1], zone);
 	else if (!strcmp(what, "stats"))
-		ret = ctl_show_simple(nl, SIP_ALG_CMD_STATS_GET, 0, ctl_stats_cb, 0);
+		ret = ctl_nl_talk(nl, ctl_nl_request(nl, SIP_ALG_CMD_STATS_GET, 0), ctl_stats_cb,
+				  NULL);
 	else if (!strcmp(what, "config"))
-		ret = ctl_show_simple(nl, SIP_ALG_CMD_CONFIG_GET, 0, ctl_config_cb, 0);
+		ret = ctl_nl_talk(nl, ctl_nl_request(nl, SIP_ALG_CMD_CONFIG_GET, 0), ctl_config_cb,
+				  NULL);
 	else if (!strcmp(what, "maps"))
-		ret = ctl_show_simple(nl, SIP_ALG_CMD_MAP_GET, NLM_F_DUMP, ctl_map_cb, '[');
+		ret = ctl_show_dump(nl, SIP_ALG_CMD_MAP_GET, ctl_map_cb);
 	else
-		ret = ctl_show_simple(nl, SIP_ALG_CMD_SDP_STRIP_GET, NLM_F_DUMP, ctl_strip_cb, '[');
+		ret = ctl_show_dump(nl, SIP_ALG_CMD_SDP_STRIP_GET, ctl_strip_cb);
 	return ret ? CTL_EXIT_FAIL : CTL_EXIT_OK;
 }

@@ -157,6 +157,20 @@ static void test_json(void)
 	ok(!strcmp(out, "[{\"id\":\"x\",\"pins\":[],\"up\":true},{\"n\":18446744073709551615}]\n"),
 	   "JSON writer separates values");
 	free(out);
+
+	/* monitor -j: one object per line, no comma between them. */
+	f = open_memstream(&out, &n);
+	ctl_json_init(&j, f);
+	ctl_json_open(&j, '{');
+	ctl_json_kv_str(&j, "type", "call-start");
+	ctl_json_close(&j, '}');
+	ctl_json_open(&j, '{');
+	ctl_json_kv_str(&j, "type", "call-end");
+	ctl_json_close(&j, '}');
+	fclose(f);
+	ok(!strcmp(out, "{\"type\":\"call-start\"}\n{\"type\":\"call-end\"}\n"),
+	   "JSON writer: top-level values one per line");
+	free(out);
 }
 
 int main(void)
