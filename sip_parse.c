@@ -662,16 +662,26 @@ static __always_inline int parse_hostport(const char *b, u32 *pp, u32 end,
 
 static u8 transport_id(const char *b, u32 off, u32 len)
 {
-	if (span_is(b, off, len, "udp", 3))
-		return SIP_ALG_T_UDP;
-	if (span_is(b, off, len, "tcp", 3))
-		return SIP_ALG_T_TCP;
-	if (span_is(b, off, len, "tls", 3))
-		return SIP_ALG_T_TLS;
-	if (span_is(b, off, len, "sctp", 4))
-		return SIP_ALG_T_SCTP;
-	if (span_is(b, off, len, "ws", 2) || span_is(b, off, len, "wss", 3))
-		return SIP_ALG_T_WS;
+	switch (len) {
+	case 2:
+		if (tok_ieq(b + off, "ws", 2))
+			return SIP_ALG_T_WS;
+		break;
+	case 3:
+		if (tok_ieq(b + off, "udp", 3))
+			return SIP_ALG_T_UDP;
+		if (tok_ieq(b + off, "tcp", 3))
+			return SIP_ALG_T_TCP;
+		if (tok_ieq(b + off, "tls", 3))
+			return SIP_ALG_T_TLS;
+		if (tok_ieq(b + off, "wss", 3))
+			return SIP_ALG_T_WS;
+		break;
+	case 4:
+		if (tok_ieq(b + off, "sctp", 4))
+			return SIP_ALG_T_SCTP;
+		break;
+	}
 	return SIP_ALG_T_OTHER;
 }
 
@@ -1048,18 +1058,24 @@ static int parse_via(struct sip_pctx *c, u32 p, u32 end)
 			p++;
 			continue;
 		}
-		if (end - p < 3 || !tok_ieq(b + p, "sip", 3))
-			return SIP_ALG_E_VIA;
-		p = skip_lws(b, p + 3, end);
-		if (p >= end || b[p] != '/')
-			return SIP_ALG_E_VIA;
-		p = skip_lws(b, p + 1, end);
-		if (end - p < 3 || memcmp(b + p, "2.0", 3))
-			return SIP_ALG_E_VIA;
-		p = skip_lws(b, p + 3, end);
-		if (p >= end || b[p] != '/')
-			return SIP_ALG_E_VIA;
-		p = skip_lws(b, p + 1, end);
+		if (end - p > 8 && tok_ieq(b + p, "sip", 3) && !memcmp(b + p + 3, "/2.0/", 5) &&
+		    !cls(b[p + 8], SIP_C_LWS)) {
+			/* the usual "SIP/2.0/UDP", nothing to skip in it */
+			p += 8;
+		} else {
+			if (end - p < 3 || !tok_ieq(b + p, "sip", 3))
+				return SIP_ALG_E_VIA;
+			p = skip_lws(b, p + 3, end);
+			if (p >= end || b[p] != '/')
+				return SIP_ALG_E_VIA;
+			p = skip_lws(b, p + 1, end);
+			if (end - p < 3 || memcmp(b + p, "2.0", 3))
+				return SIP_ALG_E_VIA;
+			p = skip_lws(b, p + 3, end);
+			if (p >= end || b[p] != '/')
+				return SIP_ALG_E_VIA;
+			p = skip_lws(b, p + 1, end);
+		}
 		ts = p;
 		p = span_cls(b, p, end, SIP_C_TOKEN);
 		if (p == ts)
