@@ -263,11 +263,17 @@ struct genl_family sip_alg_genl_family __ro_after_init = {
 	.n_mcgrps	= ARRAY_SIZE(sip_alg_mcgrps),
 };
 
-/* Events: built in atomic context, only when the netns has a listener. */
+/*
+ * Events: built in atomic context, only when the netns has a listener.
+ * While the module goes, the dialogs outlive the family by a little:
+ * sip_alg_netlink_exit() stops the events and waits for those under way
+ * (each is sent inside an RCU read section) before the group is released.
+ */
+static bool sip_alg_events_on;
 
 static bool sip_alg_event_wanted(const struct sip_alg_net *sn)
 {
-	return !READ_ONCE(sn->exiting) &&
+	return READ_ONCE(sip_alg_events_on) && !READ_ONCE(sn->exiting) &&
 	       genl_has_listeners(&sip_alg_genl_family, sn->net, SIP_ALG_MCGRP_EVENTS_ID);
 }
 
@@ -305,9 +311,8 @@ static int sip_alg_event_tuple(struct sk_buff *skb, const struct nf_conntrack_tu
 	return 0;
 }
 
-/* Under sn->lock. @end_reason is an enum sip_alg_end_reason, or -1. */
-void sip_alg_event_call(struct sip_alg_net *sn, const struct sip_alg_dialog *d,
-			enum sip_alg_event_type type, int end_reason)
+static void __sip_alg_event_call(struct sip_alg_net *sn, const struct sip_alg_dialog *d,
+				 enum sip_alg_event_type type, int end_reason)
 {
 	struct sk_buff *skb;
 	void *hdr;
@@ -341,7 +346,7 @@ static int sip_alg_event_msg(struct sk_buff *skb, const struct sip_alg_pkt *p)
 	return 0;
 }
 
-void sip_alg_event_not_handled(const struct sip_alg_pkt *p, enum sip_alg_stat why)
+static void __sip_alg_event_not_handled(const struct sip_alg_pkt *p, enum sip_alg_stat why)
 {
 	char buf[SIP_ALG_STAT_NAME_LEN];
 	struct sk_buff *skb;
@@ -410,7 +415,8 @@ static int sip_alg_event_edit(struct sk_buff *skb, const struct sip_alg_pkt *p,
 }
 
 /* The edits of one message; those that do not fit in one event are left out. */
-void sip_alg_event_rewrite(const struct sip_alg_pkt *p, const struct sip_alg_plan *plan)
+static void __sip_alg_event_rewrite(const struct sip_alg_pkt *p,
+				    const struct sip_alg_plan *plan)
 {
 	struct sk_buff *skb;
 	unsigned int i;
@@ -432,12 +438,41 @@ void sip_alg_event_rewrite(const struct sip_alg_pkt *p, const struct sip_alg_pla
 	sip_alg_event_send(p->sn, skb, hdr);
 }
 
+/* Under sn->lock. @end_reason is an enum sip_alg_end_reason, or -1. */
+void sip_alg_event_call(struct sip_alg_net *sn, const struct sip_alg_dialog *d,
+			enum sip_alg_event_type type, int end_reason)
+{
+	rcu_read_lock();
+	__sip_alg_event_call(sn, d, type, end_reason);
+	rcu_read_unlock();
+}
+
+void sip_alg_event_not_handled(const struct sip_alg_pkt *p, enum sip_alg_stat why)
+{
+	rcu_read_lock();
+	__sip_alg_event_not_handled(p, why);
+	rcu_read_unlock();
+}
+
+void sip_alg_event_rewrite(const struct sip_alg_pkt *p, const struct sip_alg_plan *plan)
+{
+	rcu_read_lock();
+	__sip_alg_event_rewrite(p, plan);
+	rcu_read_unlock();
+}
+
 int sip_alg_netlink_init(void)
 {
-	return genl_register_family(&sip_alg_genl_family);
+	int ret = genl_register_family(&sip_alg_genl_family);
+
+	if (!ret)
+		WRITE_ONCE(sip_alg_events_on, true);
+	return ret;
 }
 
 void sip_alg_netlink_exit(void)
 {
+	WRITE_ONCE(sip_alg_events_on, false);
+	synchronize_rcu();
 	genl_unregister_family(&sip_alg_genl_family);
 }
