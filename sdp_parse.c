@@ -60,6 +60,23 @@ static bool parse_u16(const char *b, u32 s, u32 e, u32 *v)
 	return true;
 }
 
+/*
+ * The usual port token at b[p..): one to five digits, at most 65535, up to
+ * SP, HT or the line end @le. False leaves the decision to the general code.
+ */
+static inline bool fast_port(const char *b, u32 p, u32 le, u32 *pe, u32 *v)
+{
+	u32 q = p, x = 0;
+
+	while (q < le && q - p < 5 && sip_alg_digit(b[q]) <= 9)
+		x = x * 10 + sip_alg_digit(b[q++]);
+	if (q == p || x > 65535 || (q < le && !sdp_ws(b[q])))
+		return false;
+	*pe = q;
+	*v = x;
+	return true;
+}
+
 static struct sip_alg_addr *sdp_new_addr(struct sdp_pctx *c, u8 field)
 {
 	struct sdp_alg_session *s = c->s;
@@ -263,15 +280,23 @@ static int parse_media(struct sdp_pctx *c, u32 p, u32 le, u16 max_media)
 		return SIP_ALG_E_SDP;
 	md->type.off = (u16)ts;
 	md->type.len = (u16)(te - ts);
-	if (!next_tok(b, &p, le, &ps, &pe))
-		return SIP_ALG_E_SDP;
-	for (te = ps; te < pe && b[te] != '/'; te++)
-		;
-	if (!parse_u16(b, ps, te, &v))
-		return SIP_ALG_E_SDP;
-	if (te < pe && (!parse_u16(b, te + 1, pe, &cnt) || !cnt))
-		return SIP_ALG_E_SDP;
-	pe = te;
+	while (p < le && sdp_ws(b[p]))
+		p++;
+	ps = p;
+	if (fast_port(b, ps, le, &pe, &v)) {
+		/* no "/count" */
+		p = pe;
+	} else {
+		if (!next_tok(b, &p, le, &ps, &pe))
+			return SIP_ALG_E_SDP;
+		for (te = ps; te < pe && b[te] != '/'; te++)
+			;
+		if (!parse_u16(b, ps, te, &v))
+			return SIP_ALG_E_SDP;
+		if (te < pe && (!parse_u16(b, te + 1, pe, &cnt) || !cnt))
+			return SIP_ALG_E_SDP;
+		pe = te;
+	}
 	if (!next_tok(b, &p, le, &ts, &te))
 		return SIP_ALG_E_SDP;
 	md->proto.off = (u16)ts;
@@ -303,8 +328,12 @@ static int parse_rtcp(struct sdp_pctx *c, u32 p, u32 le)
 	u32 ts, te, v;
 	int idx;
 
-	if (!next_tok(b, &p, le, &ts, &te) || !parse_u16(b, ts, te, &v))
+	if (fast_port(b, p, le, &te, &v)) {
+		ts = p;
+		p = te;
+	} else if (!next_tok(b, &p, le, &ts, &te) || !parse_u16(b, ts, te, &v)) {
 		return SIP_ALG_E_SDP;
+	}
 	if (p < le) {
 		idx = parse_net_addr(c, &p, le, SIP_ALG_F_SDP_RTCP, false);
 		if (idx < -1)
