@@ -486,8 +486,13 @@ static u8 method_id(const char *s, u32 len)
 	return SIP_ALG_M_OTHER;
 }
 
-/* Header names: lower case, letters and at most one '-' at offset .hyphen (0: none). */
+/*
+ * Header names: lower case, letters and at most one '-' at offset .hyphen
+ * (0: none). Grouped by first letter, the common ones first in a group; the
+ * last entry's .first (0) ends the last group.
+ */
 struct sip_hdr_name {
+	u8 first;
 	u8 len;
 	u8 id;
 	u8 hyphen;
@@ -495,25 +500,26 @@ struct sip_hdr_name {
 };
 
 static const struct sip_hdr_name sip_hdrs[] = {
-	{ 12, SIP_ALG_H_ALLOW_EVENTS, 5, "allow-events" },
-	{ 7, SIP_ALG_H_CALL_ID, 4, "call-id" },
-	{ 7, SIP_ALG_H_CONTACT, 0, "contact" },
-	{ 16, SIP_ALG_H_CONTENT_ENCODING, 7, "content-encoding" },
-	{ 14, SIP_ALG_H_CONTENT_LENGTH, 7, "content-length" },
-	{ 12, SIP_ALG_H_CONTENT_TYPE, 7, "content-type" },
-	{ 4, SIP_ALG_H_CSEQ, 0, "cseq" },
-	{ 5, SIP_ALG_H_EVENT, 0, "event" },
-	{ 7, SIP_ALG_H_EXPIRES, 0, "expires" },
-	{ 4, SIP_ALG_H_FROM, 0, "from" },
-	{ 12, SIP_ALG_H_RECORD_ROUTE, 6, "record-route" },
-	{ 8, SIP_ALG_H_REFER_TO, 5, "refer-to" },
-	{ 11, SIP_ALG_H_REFERRED_BY, 8, "referred-by" },
-	{ 5, SIP_ALG_H_ROUTE, 0, "route" },
-	{ 15, SIP_ALG_H_SESSION_EXPIRES, 7, "session-expires" },
-	{ 7, SIP_ALG_H_SUBJECT, 0, "subject" },
-	{ 9, SIP_ALG_H_SUPPORTED, 0, "supported" },
-	{ 2, SIP_ALG_H_TO, 0, "to" },
-	{ 3, SIP_ALG_H_VIA, 0, "via" },
+	{ 'a', 12, SIP_ALG_H_ALLOW_EVENTS, 5, "allow-events" },
+	{ 'c', 14, SIP_ALG_H_CONTENT_LENGTH, 7, "content-length" },
+	{ 'c', 12, SIP_ALG_H_CONTENT_TYPE, 7, "content-type" },
+	{ 'c', 7, SIP_ALG_H_CONTACT, 0, "contact" },
+	{ 'c', 7, SIP_ALG_H_CALL_ID, 4, "call-id" },
+	{ 'c', 4, SIP_ALG_H_CSEQ, 0, "cseq" },
+	{ 'c', 16, SIP_ALG_H_CONTENT_ENCODING, 7, "content-encoding" },
+	{ 'e', 5, SIP_ALG_H_EVENT, 0, "event" },
+	{ 'e', 7, SIP_ALG_H_EXPIRES, 0, "expires" },
+	{ 'f', 4, SIP_ALG_H_FROM, 0, "from" },
+	{ 'r', 12, SIP_ALG_H_RECORD_ROUTE, 6, "record-route" },
+	{ 'r', 8, SIP_ALG_H_REFER_TO, 5, "refer-to" },
+	{ 'r', 11, SIP_ALG_H_REFERRED_BY, 8, "referred-by" },
+	{ 'r', 5, SIP_ALG_H_ROUTE, 0, "route" },
+	{ 's', 15, SIP_ALG_H_SESSION_EXPIRES, 7, "session-expires" },
+	{ 's', 7, SIP_ALG_H_SUBJECT, 0, "subject" },
+	{ 's', 9, SIP_ALG_H_SUPPORTED, 0, "supported" },
+	{ 't', 2, SIP_ALG_H_TO, 0, "to" },
+	{ 'v', 3, SIP_ALG_H_VIA, 0, "via" },
+	{ 0, 0, SIP_ALG_H_OTHER, 0, "" },
 };
 
 /* Index of the first sip_hdrs[] entry per initial letter (slot 0: not a letter). */
@@ -551,7 +557,7 @@ static const u8 sip_compact[26] = {
  */
 static u8 header_name(const char *b, u32 ns, u32 nl, u32 *ne, u8 *compact)
 {
-	u32 c0 = (u8)b[ns] | 0x20, i;
+	u32 c0 = (u8)b[ns] | 0x20;
 	const struct sip_hdr_name *h;
 
 	*compact = 0;
@@ -562,10 +568,7 @@ static u8 header_name(const char *b, u32 ns, u32 nl, u32 *ne, u8 *compact)
 			*compact = sip_compact[c0 - 'a'] ? 1 : 0;
 			return sip_compact[c0 - 'a'];
 		}
-		for (i = sip_hdr_first[c0 - 'a' + 1]; i < ARRAY_SIZE(sip_hdrs); i++) {
-			h = &sip_hdrs[i];
-			if ((u8)h->name[0] != c0)
-				break;
+		for (h = &sip_hdrs[sip_hdr_first[c0 - 'a' + 1]]; h->first == c0; h++) {
 			if (ns + h->len <= nl && !cls(b[ns + h->len], SIP_C_TOKEN) &&
 			    tok_ieq(b + ns, h->name, h->len) &&
 			    (!h->hyphen || b[ns + h->hyphen] == '-')) {
