@@ -10,12 +10,16 @@
  * whichever side speaks first. A 2xx to a REGISTER opens the registered
  * contact to the registrar.
  *
- * Pins live on their dialog's list and, to find them from an expectation,
- * in sn->pins; both under sn->lock.
+ * Pins live on their dialog's list and in sn->pins, hashed by what their
+ * expectation waits for (destination address, port and protocol); both
+ * under sn->lock. That one table finds the pin of an expectation that
+ * matched and tells whether a new expectation would replace one of ours.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hash.h>
+#include <linux/jhash.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_acct.h>
@@ -38,7 +42,7 @@
 
 struct sip_alg_pin {
 	struct list_head list;		/* in dialog->pins */
-	struct hlist_node by_exp;	/* in sn->pins */
+	struct hlist_node by_dst;	/* in sn->pins */
 	struct nf_conntrack_expect *exp;	/* reference held */
 	struct nf_conntrack_tuple ct_tuple;	/* original tuple of its conntrack */
 	unsigned long master_key;	/* the conntrack it expects from, only compared */
@@ -76,10 +80,35 @@ struct sip_alg_pin_spec {
 	u16 real_port;
 };
 
+static u32 sip_alg_pin_seed __read_mostly;
+
 static struct hlist_head *sip_alg_pin_bucket(struct sip_alg_net *sn,
-					     const struct nf_conntrack_expect *exp)
+					     const struct nf_conntrack_tuple *t)
 {
-	return &sn->pins[hash_ptr(exp, SIP_ALG_PIN_HASH_BITS)];
+	u32 h = jhash2(t->dst.u3.all, ARRAY_SIZE(t->dst.u3.all),
+		       sip_alg_pin_seed ^ ((__force u32)t->dst.u.all << 8) ^ t->dst.protonum);
+
+	return &sn->pins[hash_32(h, SIP_ALG_PIN_HASH_BITS)];
+}
+
+/*
+ * The kernel replaces an expectation of the same master and tuple instead
+ * of refusing it, which would steal another call's pinhole on a trunk.
+ * Expectations of other masters it refuses itself (-EBUSY); those of the
+ * same master are all ours, in sn->pins.
+ */
+static bool sip_alg_pin_would_replace(struct sip_alg_net *sn,
+				      const struct nf_conntrack_expect *exp)
+{
+	const struct sip_alg_pin *pin;
+
+	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, &exp->tuple), by_dst) {
+		if (pin->master_key == (unsigned long)exp->master &&
+		    nf_ct_tuple_equal(&pin->exp->tuple, &exp->tuple) &&
+		    nf_ct_tuple_mask_equal(&pin->exp->mask, &exp->mask))
+			return true;
+	}
+	return false;
 }
 
 static void sip_alg_addr_from(union nf_inet_addr *a, const struct sip_alg_hostport *hp)
@@ -101,7 +130,7 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 			   const struct sip_alg_pin_spec *spec)
 {
 	__be16 sport = htons(spec->sport), dport = htons(spec->dport);
-	struct nf_conntrack_expect *exp, *other;
+	struct nf_conntrack_expect *exp;
 	struct sip_alg_pin *pin;
 	int ret;
 
@@ -127,18 +156,11 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 		exp->dir = !p->dir;
 	}
 
-	/*
-	 * The kernel replaces an expectation of the same master and tuple
-	 * instead of refusing it, which would steal another call's pinhole on a
-	 * trunk. All our pins are added under sn->lock, so this check holds.
-	 */
-	other = nf_ct_expect_find_get(nf_ct_net(p->ct), nf_ct_zone(p->ct), &exp->tuple);
-	if (other) {
-		nf_ct_expect_put(other);
+	/* All our pins are added under sn->lock, so this check holds. */
+	if (sip_alg_pin_would_replace(p->sn, exp))
 		ret = -EBUSY;
-	} else {
+	else
 		ret = nf_ct_expect_related(exp, 0);
-	}
 	if (ret) {
 		nf_ct_expect_put(exp);
 		kfree(pin);
@@ -158,7 +180,7 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	pin->pub_addr = spec->daddr;
 	pin->pub_port = spec->dport;
 	list_add_tail(&pin->list, &d->pins);
-	hlist_add_head(&pin->by_exp, sip_alg_pin_bucket(p->sn, exp));
+	hlist_add_head(&pin->by_dst, sip_alg_pin_bucket(p->sn, &exp->tuple));
 	d->n_pins++;
 	sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_CREATED);
 	return 0;
@@ -170,7 +192,7 @@ static void sip_alg_pin_del(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 {
 	nf_ct_unexpect_related(pin->exp);
 	nf_ct_expect_put(pin->exp);
-	hlist_del(&pin->by_exp);
+	hlist_del(&pin->by_dst);
 	list_del(&pin->list);
 	d->n_pins--;
 	kfree(pin);
@@ -479,7 +501,7 @@ static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect 
 	u16 port = 0;
 
 	spin_lock_bh(&sn->lock);
-	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, exp), by_exp) {
+	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, &exp->tuple), by_dst) {
 		if (pin->exp != exp)
 			continue;
 		pin->ct_tuple = ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
@@ -503,7 +525,7 @@ void sip_alg_pin_unlink_all(struct sip_alg_net *sn, struct sip_alg_dialog *d)
 	struct sip_alg_pin *pin;
 
 	list_for_each_entry(pin, &d->pins, list)
-		hlist_del(&pin->by_exp);
+		hlist_del(&pin->by_dst);
 }
 
 /* Close every pin of an unlinked dialog; @kill_media also ends its flows. */
@@ -596,6 +618,8 @@ int sip_alg_pin_fill(struct sk_buff *skb, struct sip_alg_net *sn,
 
 int sip_alg_pin_init(struct sip_alg_net *sn)
 {
+	if (!sip_alg_pin_seed)
+		sip_alg_pin_seed = get_random_u32() | 1;
 	sn->pins = kvcalloc(1U << SIP_ALG_PIN_HASH_BITS, sizeof(*sn->pins), GFP_KERNEL);
 	return sn->pins ? 0 : -ENOMEM;
 }

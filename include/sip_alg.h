@@ -78,7 +78,7 @@ struct sip_alg_net {
 	struct net *net;
 	spinlock_t lock;		/* the tables below and every dialog */
 	struct hlist_head *dialogs;	/* by Call-ID */
-	struct hlist_head *pins;	/* by expectation */
+	struct hlist_head *pins;	/* by what their expectation waits for */
 	unsigned int n_dialogs;
 	struct list_head timed;		/* dialogs with a firm deadline */
 	struct delayed_work gc;
