@@ -11,9 +11,8 @@ set -eu
 . "$(dirname "$0")/../lib/test.sh"
 . "$SELFTESTS/lib/topo.sh"
 . "$SELFTESTS/lib/calls.sh"
+. "$SELFTESTS/../tools/sipalgctl/tests/vm.sh"
 
-CTL=$SELFTESTS/../tools/sipalgctl/sipalgctl
-[ -x "$CTL" ] || fail "build tools/sipalgctl first (make tools)"
 calls_setup
 key=net.netfilter.sip_alg.mode
 
