@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -380,6 +381,7 @@ int ctl_nl_listen(struct ctl_nl *nl, ctl_nl_cb cb, void *data,
 	struct ctl_talk t = { .nl = nl, .cb = cb, .data = data };
 	static char buf[CTL_NL_RBUF];
 	unsigned int group = nl->events_group;
+	int rcvbuf = 4 << 20;
 	ssize_t n;
 
 	if (!group) {
@@ -387,6 +389,11 @@ int ctl_nl_listen(struct ctl_nl *nl, ctl_nl_cb cb, void *data,
 			SIP_ALG_MCGRP_EVENTS);
 		return -1;
 	}
+	/*
+	 * A busy router sends a rewrite event per message: room for bursts
+	 * (capped by net.core.rmem_max), so that fewer are lost.
+	 */
+	setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0) {
 		if (errno == EPERM)
 			ctl_err("permission denied: following events needs CAP_NET_ADMIN in the user namespace that owns the network namespace");
