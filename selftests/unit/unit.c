@@ -1390,6 +1390,121 @@ static void test_crashers(void)
 		   false);
 }
 
+/*
+ * ---------------- the edges of the fast paths ----------------
+ * Each speed-up takes the usual form of an item in one go and leaves the
+ * rest to the general code; these inputs sit on the line between the two.
+ * The expectations are what the parsers did before the speed work (also
+ * checked by fuzz_diff against that version).
+ */
+static const struct sip_alg_header *find_hdr(const char *name)
+{
+	int i;
+
+	for (i = 0; i < msg.n_headers; i++)
+		if (span_eq(buf, msg.headers[i].name, name))
+			return &msg.headers[i];
+	return NULL;
+}
+
+static void test_fastpaths(void)
+{
+	static const struct { const char *name; const char *t; int err; } v[] = {
+		/* a CR folds onto '-' in the word compare of header names */
+		{ "CR inside a known name", "OPTIONS sip:a@b SIP/2.0\n" HDRS "CSeq: 1 X\n"
+		  "Content\rLength: 0\n\n", SIP_ALG_E_HEADER },
+		{ "CR for the '-' of Call-ID", "OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/UDP h\n"
+		  "From: <sip:a@r>\nTo: <sip:a@r>\nCall\rID: c\nCSeq: 1 X\n\n", SIP_ALG_E_HEADER },
+		{ "known name, longer token", "OPTIONS sip:a@b SIP/2.0\n" HDRS "CSeq: 1 X\n"
+		  "Content-Lengthy: x\n\n", SIP_ALG_OK },
+		{ "octet of four digits", "OPTIONS sip:a@1234.1.1.1 SIP/2.0\n" HDRS "CSeq: 1 X\n\n",
+		  SIP_ALG_E_HOST },
+		{ "five groups", "OPTIONS sip:a@1.2.3.4.5 SIP/2.0\n" HDRS "CSeq: 1 X\n\n",
+		  SIP_ALG_E_HOST },
+		{ "dotted quad then a letter is a name", "OPTIONS sip:a@1.2.3.4a SIP/2.0\n" HDRS
+		  "CSeq: 1 X\n\n", SIP_ALG_OK },
+		{ "CSeq 2^32 - 1", "OPTIONS sip:a@b SIP/2.0\n" HDRS "CSeq: 4294967295 X\n\n",
+		  SIP_ALG_E_CSEQ },
+		{ "CSeq of eleven digits", "OPTIONS sip:a@b SIP/2.0\n" HDRS "CSeq: 00000000001 X\n\n",
+		  SIP_ALG_E_CSEQ },
+		{ "CSeq of ten digits", "OPTIONS sip:a@b SIP/2.0\n" HDRS "CSeq: 0000000001 X\n\n",
+		  SIP_ALG_OK },
+		{ "Content-Length of ten digits", "OPTIONS sip:a@b SIP/2.0\n" HDRS "CSeq: 1 X\n"
+		  "l: 0000000000\n\n", SIP_ALG_E_CONTENT_LENGTH },
+		{ "Via with white space in SIP/2.0/", "OPTIONS sip:a@b SIP/2.0\n"
+		  "Via: SIP / 2.0 / UDP h\nFrom: <sip:a@r>\nTo: <sip:a@r>\nCall-ID: c\n"
+		  "CSeq: 1 X\n\n", SIP_ALG_OK },
+		{ "Via sip/2.0/ in lower case", "OPTIONS sip:a@b SIP/2.0\nVia: sip/2.0/udp h\n"
+		  "From: <sip:a@r>\nTo: <sip:a@r>\nCall-ID: c\nCSeq: 1 X\n\n", SIP_ALG_OK },
+		{ "Via SIP/2.0/ and nothing", "OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/\n"
+		  "From: <sip:a@r>\nTo: <sip:a@r>\nCall-ID: c\nCSeq: 1 X\n\n", SIP_ALG_E_VIA },
+		{ "URI without '@' or '>'", "OPTIONS sip:a@b SIP/2.0\n" HDRS "CSeq: 1 X\n"
+		  "Contact: <sip:1234567890123456789\n\n", SIP_ALG_E_URI },
+	};
+	const struct sip_alg_header *h;
+	const struct sip_alg_addr *a;
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		err = parse_t(v[i].t, false);
+		ok(err == v[i].err, "fast path edge: %s -> %s (got %s)", v[i].name,
+		   sip_alg_strerror(v[i].err), sip_alg_strerror(err));
+	}
+
+	err = parse_t("OPTIONS sip:a@b SIP/2.0\n" HDRS "CSEQ : 1 X\nCONTENT-LENGTH: 0\n"
+		      "content-lengthy: 1\nAllow: x\nc: text/plain\n\n", false);
+	h = find_hdr("CSEQ");
+	ok(!err && h && h->id == SIP_ALG_H_CSEQ && !h->compact, "fast path edge: CSEQ before ' :'");
+	h = find_hdr("CONTENT-LENGTH");
+	ok(h && h->id == SIP_ALG_H_CONTENT_LENGTH, "fast path edge: upper-case known name");
+	h = find_hdr("content-lengthy");
+	ok(h && h->id == SIP_ALG_H_OTHER, "fast path edge: longer token is another header");
+	h = find_hdr("Allow");
+	ok(h && h->id == SIP_ALG_H_OTHER, "fast path edge: Allow is not Allow-Events");
+	h = find_hdr("c");
+	ok(h && h->id == SIP_ALG_H_CONTENT_TYPE && h->compact, "fast path edge: compact c");
+
+	err = parse_t("OPTIONS sip:a@01.002.3.4:05060 SIP/2.0\n" HDRS "CSeq: 1 X\n\n", false);
+	a = find_addr(SIP_ALG_F_REQUEST_URI, SIP_ALG_R_HOST, 0);
+	ok(!err && a && a->hp.family == 4 && a->hp.addr[0] == 1 && a->hp.addr[1] == 2 &&
+	   a->hp.addr[2] == 3 && a->hp.addr[3] == 4 && a->hp.port_val == 5060,
+	   "fast path edge: leading zeros in octets and port");
+	err = parse_t("OPTIONS sip:a@1.2.3.4a SIP/2.0\n" HDRS "CSeq: 1 X\n\n", false);
+	a = find_addr(SIP_ALG_F_REQUEST_URI, SIP_ALG_R_HOST, 0);
+	ok(!err && a && a->hp.family == 0 && span_eq(buf, a->hp.host, "1.2.3.4a"),
+	   "fast path edge: digits and dots then a letter are a host name");
+
+	/* SDP */
+	err = sdp_t("v=0\no=- 1 1 IN IP4 10.0.0.1 \nc=IN IP4 10.0.0.2 x\n"
+		    "m=audio 65535 RTP/AVP 0\na=rtcp:7 IN IP4 10.0.0.3\n", 0);
+	ok(!err && sdp.origin >= 0 && sdp.addrs[sdp.origin].hp.family == 4 &&
+	   span_eq(buf, sdp.addrs[sdp.origin].hp.host, "10.0.0.1"),
+	   "fast path edge: o= with a space after the address");
+	ok(sdp.conn >= 0 && span_eq(buf, sdp.addrs[sdp.conn].hp.host, "10.0.0.2"),
+	   "fast path edge: c= with a token after the address");
+	ok(sdp.n_media == 1 && sdp.media[0].port == 65535 && sdp.media[0].rtcp >= 0 &&
+	   sdp.addrs[sdp.media[0].rtcp].hp.port_val == 7 &&
+	   span_eq(buf, sdp.addrs[sdp.media[0].rtcp].hp.host, "10.0.0.3"),
+	   "fast path edge: m= port 65535, a=rtcp with address");
+	err = sdp_t("v=0\no=- 1 1 IN IP4 1.2.3.4.5\nc=IN IP4 224.0.0.1/127\n", 0);
+	ok(!err && sdp.addrs[sdp.origin].hp.family == 0 &&
+	   span_eq(buf, sdp.addrs[sdp.conn].hp.host, "224.0.0.1"),
+	   "fast path edge: o= not an address is kept; c= /ttl");
+	err = sdp_t("v=0\no=-  1 1 IN IP4 10.0.0.1\nc=IN  IP4  10.0.0.2\nm=audio  9/2 RTP/AVP 0\n"
+		    "a=rtcp\na=rtcpx:5\na=sendonly:x\n", 0);
+	ok(!err && span_eq(buf, sdp.addrs[sdp.conn].hp.host, "10.0.0.2") &&
+	   sdp.media[0].port == 9 && sdp.media[0].port_count == 2 && sdp.media[0].rtcp < 0 &&
+	   sdp.media[0].direction == SDP_ALG_SENDONLY,
+	   "fast path edge: doubled spaces, port/count, a=rtcp without ':', a=sendonly:x");
+	ok(sdp_t("v=0\nm=audio 65536 RTP/AVP 0\n", 0) == SIP_ALG_E_SDP &&
+	   sdp_t("v=0\nm=audio 123456 RTP/AVP 0\n", 0) == SIP_ALG_E_SDP &&
+	   sdp_t("v=0\nm=audio 5x RTP/AVP 0\n", 0) == SIP_ALG_E_SDP &&
+	   sdp_t("v=0\nm=audio 5\n", 0) == SIP_ALG_E_SDP &&
+	   sdp_t("v=0\na=rtcp:65536\n", 0) == SIP_ALG_E_SDP,
+	   "fast path edge: bad m= and a=rtcp ports");
+}
+
 /* ---------------- apply ---------------- */
 static void test_apply(void)
 {
@@ -1472,6 +1587,7 @@ int main(int argc, char **argv)
 	test_torture2();
 	test_rewrite2();
 	test_crashers();
+	test_fastpaths();
 	test_apply();
 	printf("1..%d\n", tap_n);
 	printf("%d passed, %d failed\n", tap_pass, tap_fail);
