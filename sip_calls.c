@@ -23,15 +23,6 @@ static_assert((int)SIP_ALG_DLG_CONFIRMED == SIP_ALG_CALL_STATE_CONFIRMED);
 static_assert((int)SIP_ALG_DLG_REGISTERED == SIP_ALG_CALL_STATE_REGISTERED);
 static_assert((int)SIP_ALG_DLG_ENDING == SIP_ALG_CALL_STATE_ENDING);
 
-static int sip_alg_put_span(struct sk_buff *skb, int type, const char *s, u16 len)
-{
-	char buf[SIP_ALG_PARTY_MAX + 1];
-
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	return nla_put_string(skb, type, buf);
-}
-
 /* One call, under sn->lock. */
 static int sip_alg_call_fill(struct sk_buff *skb, struct sip_alg_net *sn,
 			     const struct sip_alg_dialog *d, u32 portid, u32 seq, int flags,
@@ -45,13 +36,14 @@ static int sip_alg_call_fill(struct sk_buff *skb, struct sip_alg_net *sn,
 	hdr = genlmsg_put(skb, portid, seq, &sip_alg_genl_family, flags, SIP_ALG_CMD_CALL_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put(skb, SIP_ALG_A_CALL_ID, d->callid_len, d->callid) ||
+	if (sip_alg_nla_put_strn(skb, SIP_ALG_A_CALL_ID, d->callid, d->callid_len) ||
 	    nla_put_u16(skb, SIP_ALG_A_CALL_ZONE, d->zone.id) ||
 	    nla_put_u8(skb, SIP_ALG_A_CALL_STATE, d->state) ||
 	    nla_put_u32(skb, SIP_ALG_A_CALL_AGE, (jiffies - d->created) / HZ) ||
 	    nla_put_u32(skb, SIP_ALG_A_CALL_EXPIRES, left > 0 ? left / HZ : 0) ||
-	    sip_alg_put_span(skb, SIP_ALG_A_CALL_FROM, sip_alg_dialog_from(d), d->from_len) ||
-	    sip_alg_put_span(skb, SIP_ALG_A_CALL_TO, sip_alg_dialog_to(d), d->to_len) ||
+	    sip_alg_nla_put_strn(skb, SIP_ALG_A_CALL_FROM, sip_alg_dialog_from(d),
+				 d->from_len) ||
+	    sip_alg_nla_put_strn(skb, SIP_ALG_A_CALL_TO, sip_alg_dialog_to(d), d->to_len) ||
 	    nla_put_u8(skb, SIP_ALG_A_CALL_FAMILY, family == 4 ? AF_INET : AF_INET6) ||
 	    nla_put_u8(skb, SIP_ALG_A_CALL_L4PROTO, d->sig.dst.protonum) ||
 	    sip_alg_nla_put_addr(skb, SIP_ALG_A_CALL_SRC_ADDR, &d->sig.src.u3, family) ||

@@ -322,7 +322,7 @@ static void __sip_alg_event_call(struct sip_alg_net *sn, const struct sip_alg_di
 	skb = sip_alg_event_new(type, &hdr);
 	if (!skb)
 		return;
-	if (nla_put(skb, SIP_ALG_A_EVENT_CALL_ID, d->callid_len, d->callid) ||
+	if (sip_alg_nla_put_strn(skb, SIP_ALG_A_EVENT_CALL_ID, d->callid, d->callid_len) ||
 	    nla_put_u16(skb, SIP_ALG_A_EVENT_ZONE, d->zone.id) ||
 	    (end_reason >= 0 && nla_put_u8(skb, SIP_ALG_A_EVENT_END_REASON, end_reason)) ||
 	    nla_put_u8(skb, SIP_ALG_A_EVENT_MODE, READ_ONCE(sn->cfg.mode)) ||
@@ -340,8 +340,8 @@ static int sip_alg_event_msg(struct sk_buff *skb, const struct sip_alg_pkt *p)
 		return -EMSGSIZE;
 	/* The message may be gone before its Call-ID was found. */
 	if (p->buf && p->msg && p->msg->call_id.len &&
-	    nla_put(skb, SIP_ALG_A_EVENT_CALL_ID, p->msg->call_id.len,
-		    p->buf + p->msg->call_id.off))
+	    sip_alg_nla_put_strn(skb, SIP_ALG_A_EVENT_CALL_ID, p->buf + p->msg->call_id.off,
+				 p->msg->call_id.len))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -387,8 +387,6 @@ static const char *const sip_alg_field_names[SIP_ALG_F_NR] = {
 static int sip_alg_event_edit(struct sk_buff *skb, const struct sip_alg_pkt *p,
 			      const struct sip_alg_edit *e)
 {
-	char old[SIP_ALG_EVENT_TEXT_MAX + 1], new[SIP_ALG_EDIT_MAX_REPL + 1];
-	u16 old_len = min_t(u16, e->len, SIP_ALG_EVENT_TEXT_MAX);
 	const char *field;
 	struct nlattr *nest;
 
@@ -396,17 +394,14 @@ static int sip_alg_event_edit(struct sk_buff *skb, const struct sip_alg_pkt *p,
 		field = sip_alg_field_names[e->field];
 	else
 		field = e->repl_len ? "content-length" : "sdp-strip";
-	memcpy(old, p->buf + e->off, old_len);
-	old[old_len] = '\0';
-	memcpy(new, e->repl, e->repl_len);
-	new[e->repl_len] = '\0';
 
 	nest = nla_nest_start(skb, SIP_ALG_A_EVENT_EDIT);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_string(skb, SIP_ALG_A_EDIT_FIELD, field) ||
-	    nla_put_string(skb, SIP_ALG_A_EDIT_OLD, old) ||
-	    nla_put_string(skb, SIP_ALG_A_EDIT_NEW, new)) {
+	    sip_alg_nla_put_strn(skb, SIP_ALG_A_EDIT_OLD, p->buf + e->off,
+				 min_t(u16, e->len, SIP_ALG_EVENT_TEXT_MAX)) ||
+	    sip_alg_nla_put_strn(skb, SIP_ALG_A_EDIT_NEW, e->repl, e->repl_len)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

@@ -22,6 +22,18 @@ static inline int sip_alg_nla_put_addr(struct sk_buff *skb, int type,
 	return nla_put(skb, type, family == 4 ? sizeof(addr->ip) : sizeof(addr->ip6), addr);
 }
 
+/* @len bytes of @s as a NUL-terminated string attribute, as the spec says. */
+static inline int sip_alg_nla_put_strn(struct sk_buff *skb, int type, const char *s, u16 len)
+{
+	struct nlattr *a = nla_reserve(skb, type, len + 1);
+
+	if (!a)
+		return -EMSGSIZE;
+	memcpy(nla_data(a), s, len);
+	((char *)nla_data(a))[len] = '\0';
+	return 0;
+}
+
 /* sip_netlink.c */
 int sip_alg_netlink_init(void);
 void sip_alg_netlink_exit(void);
