@@ -2,8 +2,9 @@
 /*
  * One-pass SDP parser (RFC 8866) for what a NAT ALG needs: the origin and
  * connection addresses, the media ports, RTCP (RFC 3605), direction, rtcp-mux
- * and ICE candidates. Each line is found with memchr() and tokenized once;
- * offsets are into the whole SIP message so edits can be planned directly.
+ * and ICE candidates. Each line is found with sip_alg_find_lf() and
+ * tokenized once; offsets are into the whole SIP message so edits can be
+ * planned directly.
  * Built in the kernel and in userspace: no allocation, no recursion.
  */
 #include "sdp_parse.h"

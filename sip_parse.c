@@ -2,10 +2,10 @@
 /*
  * One-pass SIP message tokenizer.
  *
- * The message is walked once, line by line: memchr() finds each line end,
- * the header name is classified, and only the headers the ALG needs (Via,
- * From, To, Contact, Route, Record-Route, Call-ID, CSeq, Content-*, Expires)
- * have their value tokenized, in the same pass. The result is offsets into
+ * The message is walked once, line by line: sip_alg_find_lf() finds each
+ * line end, the header name is classified, and only the headers the ALG
+ * needs (Via, From, To, Contact, Route, Record-Route, Call-ID, CSeq,
+ * Content-*, Expires) have their value tokenized, in the same pass. The result is offsets into
  * the caller's buffer. The code runs in the kernel on every SIP packet and
  * in userspace for the tests and fuzzers, so it uses no allocation, no
  * recursion and no mutable global state, and it never reads at or past the
@@ -952,10 +952,10 @@ static int parse_uri(struct sip_pctx *c, u32 *pp, u32 end, int mode, u8 field)
 		if (b[p] == '@')
 			hs = p + 1;
 	} else {
-		const char *at = memchr(b + p, '@', end - p);
+		u32 at = find2(b, p, end, '@', '@');
 
-		if (at)
-			hs = (u32)(at - b) + 1;
+		if (at < end)
+			hs = at + 1;
 	}
 	p = hs;
 	first = c->m->n_addrs;
@@ -1321,8 +1321,9 @@ static int parse_start_line(struct sip_pctx *c, u32 p, u32 le)
 	while (p < le && cls(b[p], SIP_C_WS))
 		p++;
 	s = p;
-	while (p < le && !cls(b[p], SIP_C_LWS))
-		p++;
+	/* the Request-URI ends at SP, HT or CR (there is no LF before @le) */
+	p = find2(b, s, le, ' ', '\t');
+	p = find2(b, s, p, '\r', '\r');
 	if (p == s || p >= le)
 		return SIP_ALG_E_START_LINE;
 	m->uri = mkspan(s, p - s);
