@@ -170,6 +170,8 @@ static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, boo
 			continue;
 		}
 
+		/* Before parsing: a failure's event names this message, not the last one. */
+		p->buf = buf + off;
 		err = sip_alg_parse(buf + off, len - off, stream, &s->msg);
 		if (err == SIP_ALG_E_INCOMPLETE)
 			return sip_alg_fail(p, SIP_ALG_STAT_FAIL_TCP_PARTIAL,
@@ -178,7 +180,6 @@ static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, boo
 			return sip_alg_fail(p, SIP_ALG_STAT_FAIL_PARSE + err,
 					    sip_alg_strerror(err));
 
-		p->buf = buf + off;
 		p->len = s->msg.msg_len;
 		p->dataoff = p->payloadoff + off;
 		verdict = sip_alg_message(p, s, &delta);

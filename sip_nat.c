@@ -131,9 +131,10 @@ int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *
 	}
 	if (!plan->n_edits)
 		return 0;
-	sip_alg_event_rewrite(p, plan);
-	if (READ_ONCE(p->sn->cfg.mode) == SIP_ALG_MODE_OBSERVE)
+	if (READ_ONCE(p->sn->cfg.mode) == SIP_ALG_MODE_OBSERVE) {
+		sip_alg_event_rewrite(p, plan);
 		return 0;
+	}
 
 	len = sip_alg_apply(p->buf, p->msg->msg_len, plan, out,
 			    SIP_ALG_MAX_MSG_LEN + SIP_ALG_MAX_EDITS * SIP_ALG_EDIT_MAX_REPL);
@@ -144,13 +145,15 @@ int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *
 	}
 
 	first = plan->edits[0].off;
+	if (nf_ct_protonum(p->ct) == IPPROTO_TCP && !nfct_seqadj(p->ct)) {
+		sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
+		sip_alg_event_not_handled(p, SIP_ALG_STAT_FAIL_MANGLE);
+		sip_alg_log(p, "passed unmodified", "no sequence adjustment on this flow");
+		return 0;
+	}
+	/* Now: the mangle may move the packet's data, and p->buf with it. */
+	sip_alg_event_rewrite(p, plan);
 	if (nf_ct_protonum(p->ct) == IPPROTO_TCP) {
-		if (!nfct_seqadj(p->ct)) {
-			sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
-			sip_alg_event_not_handled(p, SIP_ALG_STAT_FAIL_MANGLE);
-			sip_alg_log(p, "passed unmodified", "no sequence adjustment on this flow");
-			return 0;
-		}
 		payload = p->dataoff - p->payloadoff;
 		ok = nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff,
 					      payload + first, p->msg->msg_len - first,
@@ -163,6 +166,7 @@ int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *
 	}
 	if (!ok) {
 		/* Nothing was written: the message goes on as it came. */
+		p->buf = NULL;
 		sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
 		sip_alg_event_not_handled(p, SIP_ALG_STAT_FAIL_MANGLE);
 		sip_alg_log(p, "passed unmodified", "cannot resize the packet");
