@@ -8,34 +8,51 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/jiffies.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_acct.h>
 
 #include "sip_alg.h"
 #include "sip_dialog.h"
 #include "sip_netlink.h"
 
-/* Media conntracks looked up for one call's counters; more go uncounted. */
-#define SIP_ALG_CALL_MAX_HELD	64
+/* Established pins of one call whose packets are counted; the rest are not. */
+#define SIP_ALG_CALL_MAX_COUNTS	64
 
 static_assert((int)SIP_ALG_DLG_EARLY == SIP_ALG_CALL_STATE_EARLY);
 static_assert((int)SIP_ALG_DLG_CONFIRMED == SIP_ALG_CALL_STATE_CONFIRMED);
 static_assert((int)SIP_ALG_DLG_REGISTERED == SIP_ALG_CALL_STATE_REGISTERED);
 static_assert((int)SIP_ALG_DLG_ENDING == SIP_ALG_CALL_STATE_ENDING);
 
-/* One call, under sn->lock. */
-static int sip_alg_call_fill(struct sk_buff *skb, struct sip_alg_net *sn,
-			     const struct sip_alg_dialog *d, u32 portid, u32 seq, int flags,
-			     struct nf_conn **held, unsigned int *n_held)
+/* What one call's view needs between its fill under sn->lock and its counts. */
+struct sip_alg_call_view {
+	struct net *net;
+	struct nf_conntrack_zone zone;
+	bool acct;
+	unsigned int n_counts;
+	struct sip_alg_pin_count counts[SIP_ALG_CALL_MAX_COUNTS];
+};
+
+/*
+ * One call, under sn->lock. With @truncate, pins that do not fit are left
+ * out (and the call says so) instead of failing: for a call alone in its
+ * message, failing would never end.
+ */
+static int sip_alg_call_fill(struct sk_buff *skb, const struct sip_alg_dialog *d,
+			     u32 portid, u32 seq, int flags, struct sip_alg_call_view *v,
+			     bool truncate)
 {
 	u8 family = d->sig.src.l3num == NFPROTO_IPV4 ? 4 : 6;
 	long left = (long)(d->deadline - jiffies);
+	bool truncated = false;
 	void *hdr;
-	int err;
 
 	hdr = genlmsg_put(skb, portid, seq, &sip_alg_genl_family, flags, SIP_ALG_CMD_CALL_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	v->zone = d->zone;
+	v->n_counts = 0;
 	if (sip_alg_nla_put_strn(skb, SIP_ALG_A_CALL_ID, d->callid, d->callid_len) ||
 	    nla_put_u16(skb, SIP_ALG_A_CALL_ZONE, d->zone.id) ||
 	    nla_put_u8(skb, SIP_ALG_A_CALL_STATE, d->state) ||
@@ -49,23 +66,26 @@ static int sip_alg_call_fill(struct sk_buff *skb, struct sip_alg_net *sn,
 	    sip_alg_nla_put_addr(skb, SIP_ALG_A_CALL_SRC_ADDR, &d->sig.src.u3, family) ||
 	    nla_put_u16(skb, SIP_ALG_A_CALL_SRC_PORT, ntohs(d->sig.src.u.all)) ||
 	    sip_alg_nla_put_addr(skb, SIP_ALG_A_CALL_DST_ADDR, &d->sig.dst.u3, family) ||
-	    nla_put_u16(skb, SIP_ALG_A_CALL_DST_PORT, ntohs(d->sig.dst.u.all)))
-		goto cancel;
-	err = sip_alg_pin_fill(skb, sn, d, held, n_held, SIP_ALG_CALL_MAX_HELD);
-	if (err)
-		goto cancel;
+	    nla_put_u16(skb, SIP_ALG_A_CALL_DST_PORT, ntohs(d->sig.dst.u.all)) ||
+	    sip_alg_pin_fill(skb, d, v->acct, v->counts, &v->n_counts,
+			     SIP_ALG_CALL_MAX_COUNTS, truncate ? &truncated : NULL) ||
+	    (truncated && nla_put_flag(skb, SIP_ALG_A_CALL_PINS_TRUNCATED))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
 	genlmsg_end(skb, hdr);
 	return 0;
-
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
 }
 
-static void sip_alg_put_held(struct nf_conn **held, unsigned int n)
+static struct sip_alg_call_view *sip_alg_call_view_new(struct net *net)
 {
-	while (n)
-		nf_ct_put(held[--n]);
+	struct sip_alg_call_view *v = kmalloc(sizeof(*v), GFP_KERNEL);
+
+	if (v) {
+		v->net = net;
+		v->acct = nf_ct_acct_enabled(net);
+	}
+	return v;
 }
 
 static struct sip_alg_dialog *sip_alg_call_find(struct sip_alg_net *sn,
@@ -86,84 +106,101 @@ static struct sip_alg_dialog *sip_alg_call_find(struct sip_alg_net *sn,
 
 int sip_alg_nl_call_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sip_alg_net *sn = sip_alg_pernet(genl_info_net(info));
-	struct nf_conn *held[SIP_ALG_CALL_MAX_HELD];
+	struct net *net = genl_info_net(info);
+	struct sip_alg_net *sn = sip_alg_pernet(net);
 	const struct sip_alg_dialog *d;
-	unsigned int n_held = 0;
-	struct sk_buff *msg;
-	int err = 0;
+	struct sip_alg_call_view *v;
+	struct sk_buff *msg = NULL;
+	size_t size = 0;
+	int err = -ENOENT;
 
 	if (GENL_REQ_ATTR_CHECK(info, SIP_ALG_A_CALL_ID))
 		return -EINVAL;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
 
+	/* Size the reply to the call, then fill it: the lock is dropped between. */
 	spin_lock_bh(&sn->lock);
 	d = sip_alg_call_find(sn, info);
 	if (d)
-		err = sip_alg_call_fill(msg, sn, d, info->snd_portid, info->snd_seq, 0,
-					held, &n_held);
+		size = NLMSG_GOODSIZE + d->callid_len + d->n_pins * SIP_ALG_PIN_NEST_MAX;
 	spin_unlock_bh(&sn->lock);
-	sip_alg_put_held(held, n_held);
+	if (!d)
+		goto not_found;
 
-	if (!d) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SIP_ALG_A_CALL_ID],
-				    "no call with this Call-ID");
-		err = -ENOENT;
-	} else if (err) {
-		NL_SET_ERR_MSG(info->extack, "the call does not fit in one message");
+	v = sip_alg_call_view_new(net);
+	if (v)
+		msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg) {
+		kfree(v);
+		return -ENOMEM;
 	}
+	spin_lock_bh(&sn->lock);
+	d = sip_alg_call_find(sn, info);
+	if (d)
+		err = sip_alg_call_fill(msg, d, info->snd_portid, info->snd_seq, 0, v, true);
+	spin_unlock_bh(&sn->lock);
+	if (!err)
+		sip_alg_pin_fill_counts(net, &v->zone, v->counts, v->n_counts);
+	kfree(v);
 	if (err) {
 		nlmsg_free(msg);
+		if (err == -ENOENT)
+			goto not_found;
 		return err;
 	}
 	return genlmsg_reply(msg, info);
+
+not_found:
+	NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SIP_ALG_A_CALL_ID],
+			    "no call with this Call-ID");
+	return -ENOENT;
 }
 
 /*
  * cb->args[0] is the bucket, cb->args[1] how many calls of it were sent. One
- * call per lock hold, so that the media conntracks its counters came from
- * are put with the lock dropped. A call that comes or goes meanwhile may be
- * missed or sent twice, as with any netlink dump of a live table.
+ * call per lock hold, its counts filled in with the lock dropped. A call
+ * that comes or goes meanwhile may be missed or sent twice, as with any
+ * netlink dump of a live table.
  */
 int sip_alg_nl_call_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct sip_alg_net *sn = sip_alg_pernet(sock_net(skb->sk));
-	struct nf_conn *held[SIP_ALG_CALL_MAX_HELD];
+	struct net *net = sock_net(skb->sk);
+	struct sip_alg_net *sn = sip_alg_pernet(net);
 	unsigned long bucket = cb->args[0];
 	unsigned long skip = cb->args[1];
+	struct sip_alg_call_view *v;
 	struct sip_alg_dialog *d;
-	unsigned int n_held;
 	unsigned long idx;
 	bool found;
 	int err;
 
+	v = sip_alg_call_view_new(net);
+	if (!v)
+		return -ENOMEM;
 	for (; bucket < (1UL << SIP_ALG_DIALOG_HASH_BITS); bucket++, skip = 0) {
 		for (;; skip++) {
 			found = false;
 			err = 0;
-			n_held = 0;
 			idx = 0;
 			spin_lock_bh(&sn->lock);
 			hlist_for_each_entry(d, &sn->dialogs[bucket], by_callid) {
 				if (idx++ != skip)
 					continue;
 				found = true;
-				err = sip_alg_call_fill(skb, sn, d, NETLINK_CB(cb->skb).portid,
-							cb->nlh->nlmsg_seq, NLM_F_MULTI,
-							held, &n_held);
+				err = sip_alg_call_fill(skb, d, NETLINK_CB(cb->skb).portid,
+							cb->nlh->nlmsg_seq, NLM_F_MULTI, v,
+							!skb->len);
 				break;
 			}
 			spin_unlock_bh(&sn->lock);
-			sip_alg_put_held(held, n_held);
 			if (err)
 				goto out;
 			if (!found)
 				break;
+			sip_alg_pin_fill_counts(net, &v->zone, v->counts, v->n_counts);
 		}
 	}
 out:
+	kfree(v);
 	cb->args[0] = bucket;
 	cb->args[1] = skip;
 	return skb->len;

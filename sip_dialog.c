@@ -120,6 +120,8 @@ static struct sip_alg_dialog *sip_alg_dialog_get(struct sip_alg_pkt *p, bool cre
 	struct sip_alg_span from, to;
 	u32 hash;
 
+	if (cid->len > SIP_ALG_CALLID_MAX)
+		goto fail;
 	hash = sip_alg_callid_hash(p->buf + cid->off, cid->len, zone->id);
 	d = sip_alg_dialog_find(sn, hash, zone, p->buf + cid->off, cid->len);
 	if (d) {
@@ -475,7 +477,7 @@ static void __net_exit sip_alg_net_exit(struct net *net)
 	u32 i;
 
 	spin_lock_bh(&sn->lock);
-	sn->exiting = true;
+	WRITE_ONCE(sn->exiting, true);
 	spin_unlock_bh(&sn->lock);
 	cancel_delayed_work_sync(&sn->gc);
 

@@ -21,12 +21,17 @@ static struct netlink_range_validation sip_alg_timeout_range = {
 	.max = 86400,
 };
 
+static struct netlink_range_validation sip_alg_dialogs_range = {
+	.max = INT_MAX,
+};
+
 static const struct nla_policy sip_alg_config_policy[SIP_ALG_A_CONFIG_MAX + 1] = {
 	[SIP_ALG_A_CONFIG_GRACE]		= NLA_POLICY_MAX(NLA_U32, 3600),
 	[SIP_ALG_A_CONFIG_SIP_TIMEOUT]		= NLA_POLICY_FULL_RANGE(NLA_U32,
 									&sip_alg_timeout_range),
 	[SIP_ALG_A_CONFIG_MAX_MEDIA]		= NLA_POLICY_RANGE(NLA_U32, 1, SDP_ALG_MAX_MEDIA),
-	[SIP_ALG_A_CONFIG_MAX_DIALOGS]		= { .type = NLA_U32 },
+	[SIP_ALG_A_CONFIG_MAX_DIALOGS]		= NLA_POLICY_FULL_RANGE(NLA_U32,
+									&sip_alg_dialogs_range),
 	[SIP_ALG_A_CONFIG_DIRECT_MEDIA]		= NLA_POLICY_MAX(NLA_U8, 1),
 	[SIP_ALG_A_CONFIG_DIRECT_SIGNALLING]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[SIP_ALG_A_CONFIG_DROP_MALFORMED]	= NLA_POLICY_MAX(NLA_U8, 1),
@@ -34,7 +39,7 @@ static const struct nla_policy sip_alg_config_policy[SIP_ALG_A_CONFIG_MAX + 1] =
 };
 
 static const struct nla_policy sip_alg_call_policy[SIP_ALG_A_CALL_MAX + 1] = {
-	[SIP_ALG_A_CALL_ID]	= { .type = NLA_STRING, .len = 1024 },
+	[SIP_ALG_A_CALL_ID]	= { .type = NLA_STRING, .len = SIP_ALG_CALLID_MAX },
 	[SIP_ALG_A_CALL_ZONE]	= { .type = NLA_U16 },
 };
 
@@ -264,7 +269,8 @@ struct genl_family sip_alg_genl_family __ro_after_init = {
 };
 
 /*
- * Events: built in atomic context, only when the netns has a listener.
+ * Events: built in atomic context, only when someone listens (in any
+ * netns: the kernel keeps one listener map per netlink protocol).
  * While the module goes, the dialogs outlive the family by a little:
  * sip_alg_netlink_exit() stops the events and waits for those under way
  * (each is sent inside an RCU read section) before the group is released.

@@ -95,18 +95,26 @@ static struct hlist_head *sip_alg_pin_bucket(struct sip_alg_net *sn,
  * The kernel replaces an expectation of the same master and tuple instead
  * of refusing it, which would steal another call's pinhole on a trunk.
  * Expectations of other masters it refuses itself (-EBUSY); those of the
- * same master are all ours, in sn->pins.
+ * same master are all ours, in sn->pins. A pin there may hold an
+ * expectation that has since been used up or expired: only then is the
+ * kernel's table asked whether it is still waiting.
  */
 static bool sip_alg_pin_would_replace(struct sip_alg_net *sn,
 				      const struct nf_conntrack_expect *exp)
 {
+	struct nf_conntrack_expect *live;
 	const struct sip_alg_pin *pin;
 
 	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, &exp->tuple), by_dst) {
-		if (pin->master_key == (unsigned long)exp->master &&
-		    nf_ct_tuple_equal(&pin->exp->tuple, &exp->tuple) &&
-		    nf_ct_tuple_mask_equal(&pin->exp->mask, &exp->mask))
-			return true;
+		if (pin->master_key != (unsigned long)exp->master ||
+		    !nf_ct_tuple_equal(&pin->exp->tuple, &exp->tuple) ||
+		    !nf_ct_tuple_mask_equal(&pin->exp->mask, &exp->mask))
+			continue;
+		live = nf_ct_expect_find_get(sn->net, nf_ct_zone(exp->master), &exp->tuple);
+		if (!live)
+			return false;
+		nf_ct_expect_put(live);
+		return true;
 	}
 	return false;
 }
@@ -554,47 +562,20 @@ void sip_alg_pin_release_all(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 	}
 }
 
-/* Packets and bytes of a pin's conntrack, both ways, when accounting is on. */
-static int sip_alg_pin_fill_counters(struct sk_buff *skb, struct sip_alg_net *sn,
-				     const struct sip_alg_dialog *d,
-				     const struct sip_alg_pin *pin, struct nf_conn **held,
-				     unsigned int *n_held, unsigned int max_held)
-{
-	const struct nf_conntrack_tuple_hash *h;
-	const struct nf_conn_acct *acct;
-	u64 packets, bytes;
-	struct nf_conn *ct;
-
-	/* The caller puts them once sn->lock is dropped: a last put may come back to it. */
-	if (*n_held >= max_held)
-		return 0;
-	h = nf_conntrack_find_get(sn->net, &d->zone, &pin->ct_tuple);
-	if (!h)
-		return 0;
-	ct = nf_ct_tuplehash_to_ctrack(h);
-	held[(*n_held)++] = ct;
-	acct = nf_conn_acct_find(ct);
-	if (!acct)
-		return 0;
-	packets = atomic64_read(&acct->counter[IP_CT_DIR_ORIGINAL].packets) +
-		  atomic64_read(&acct->counter[IP_CT_DIR_REPLY].packets);
-	bytes = atomic64_read(&acct->counter[IP_CT_DIR_ORIGINAL].bytes) +
-		atomic64_read(&acct->counter[IP_CT_DIR_REPLY].bytes);
-	if (nla_put_u64_64bit(skb, SIP_ALG_A_PIN_PACKETS, packets, SIP_ALG_A_PIN_PAD) ||
-	    nla_put_u64_64bit(skb, SIP_ALG_A_PIN_BYTES, bytes, SIP_ALG_A_PIN_PAD))
-		return -EMSGSIZE;
-	return 0;
-}
-
-int sip_alg_pin_fill(struct sk_buff *skb, struct sip_alg_net *sn,
-		     const struct sip_alg_dialog *d, struct nf_conn **held,
-		     unsigned int *n_held, unsigned int max_held)
+int sip_alg_pin_fill(struct sk_buff *skb, const struct sip_alg_dialog *d, bool acct,
+		     struct sip_alg_pin_count *counts, unsigned int *n, unsigned int max,
+		     bool *truncated)
 {
 	u8 family = d->sig.src.l3num == NFPROTO_IPV4 ? 4 : 6;
 	const struct sip_alg_pin *pin;
+	struct sip_alg_pin_count *c;
 	struct nlattr *nest;
 
 	list_for_each_entry(pin, &d->pins, list) {
+		if (truncated && skb_tailroom(skb) < SIP_ALG_PIN_NEST_MAX) {
+			*truncated = true;
+			return 0;
+		}
 		nest = nla_nest_start(skb, SIP_ALG_A_CALL_PIN);
 		if (!nest)
 			return -EMSGSIZE;
@@ -605,15 +586,54 @@ int sip_alg_pin_fill(struct sk_buff *skb, struct sip_alg_net *sn,
 		    nla_put_u16(skb, SIP_ALG_A_PIN_INSIDE_PORT, pin->real_port) ||
 		    sip_alg_nla_put_addr(skb, SIP_ALG_A_PIN_OUTSIDE_ADDR, &pin->pub_addr, family) ||
 		    nla_put_u16(skb, SIP_ALG_A_PIN_OUTSIDE_PORT, pin->pub_port) ||
-		    (pin->has_ct && nla_put_flag(skb, SIP_ALG_A_PIN_ESTABLISHED)) ||
-		    (pin->has_ct && sip_alg_pin_fill_counters(skb, sn, d, pin, held, n_held,
-							      max_held))) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
+		    (pin->has_ct && nla_put_flag(skb, SIP_ALG_A_PIN_ESTABLISHED)))
+			goto cancel;
+		if (pin->has_ct && acct && *n < max) {
+			c = &counts[*n];
+			c->packets = nla_reserve_64bit(skb, SIP_ALG_A_PIN_PACKETS, sizeof(u64),
+						       SIP_ALG_A_PIN_PAD);
+			c->bytes = nla_reserve_64bit(skb, SIP_ALG_A_PIN_BYTES, sizeof(u64),
+						     SIP_ALG_A_PIN_PAD);
+			if (!c->packets || !c->bytes)
+				goto cancel;
+			memset(nla_data(c->packets), 0, sizeof(u64));
+			memset(nla_data(c->bytes), 0, sizeof(u64));
+			c->tuple = pin->ct_tuple;
+			(*n)++;
 		}
 		nla_nest_end(skb, nest);
 	}
 	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+void sip_alg_pin_fill_counts(struct net *net, const struct nf_conntrack_zone *zone,
+			     const struct sip_alg_pin_count *counts, unsigned int n)
+{
+	const struct nf_conntrack_tuple_hash *h;
+	const struct nf_conn_acct *acct;
+	struct nf_conn *ct;
+	u64 packets, bytes;
+
+	while (n--) {
+		h = nf_conntrack_find_get(net, zone, &counts[n].tuple);
+		if (!h)
+			continue;
+		ct = nf_ct_tuplehash_to_ctrack(h);
+		acct = nf_conn_acct_find(ct);
+		if (acct) {
+			packets = atomic64_read(&acct->counter[IP_CT_DIR_ORIGINAL].packets) +
+				  atomic64_read(&acct->counter[IP_CT_DIR_REPLY].packets);
+			bytes = atomic64_read(&acct->counter[IP_CT_DIR_ORIGINAL].bytes) +
+				atomic64_read(&acct->counter[IP_CT_DIR_REPLY].bytes);
+			memcpy(nla_data(counts[n].packets), &packets, sizeof(packets));
+			memcpy(nla_data(counts[n].bytes), &bytes, sizeof(bytes));
+		}
+		nf_ct_put(ct);
+	}
 }
 
 int sip_alg_pin_init(struct sip_alg_net *sn)

@@ -41,6 +41,12 @@ struct sip_alg_dialog {
 	char callid[];
 };
 
+/*
+ * Longest Call-ID tracked: real ones are tens of bytes; a longer one is not
+ * worth a dialog (nor the room it takes in every netlink message about it).
+ */
+#define SIP_ALG_CALLID_MAX	1024
+
 /* Longest From or To URI kept for the operator's view of a call. */
 #define SIP_ALG_PARTY_MAX	128
 
@@ -74,13 +80,28 @@ bool sip_alg_register_removes(const struct sip_alg_msg *msg);
 void sip_alg_pin_unlink_all(struct sip_alg_net *sn, struct sip_alg_dialog *d);
 void sip_alg_pin_release_all(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 			     bool kill_media);
+/* The most a pin's nest takes (IPv6, counters with their padding). */
+#define SIP_ALG_PIN_NEST_MAX	160
+
+/* Room for a pin's packet counts, filled in once sn->lock is dropped. */
+struct sip_alg_pin_count {
+	struct nf_conntrack_tuple tuple;
+	struct nlattr *packets;
+	struct nlattr *bytes;
+};
+
 /*
- * Put the pins of @d as nested attributes into @skb; conntracks it looked
- * up for their counters go into @held (to be put once sn->lock is dropped).
+ * Put the pins of @d as nested attributes into @skb, under sn->lock. Up to
+ * @max established ones get room for their counters in @counts (when @acct).
+ * With @truncated, pins that would not fit are left out and it says so;
+ * without, that is -EMSGSIZE.
  */
-int sip_alg_pin_fill(struct sk_buff *skb, struct sip_alg_net *sn,
-		     const struct sip_alg_dialog *d, struct nf_conn **held,
-		     unsigned int *n_held, unsigned int max_held);
+int sip_alg_pin_fill(struct sk_buff *skb, const struct sip_alg_dialog *d, bool acct,
+		     struct sip_alg_pin_count *counts, unsigned int *n, unsigned int max,
+		     bool *truncated);
+/* Without sn->lock: the counters of the conntracks the pins became. */
+void sip_alg_pin_fill_counts(struct net *net, const struct nf_conntrack_zone *zone,
+			     const struct sip_alg_pin_count *counts, unsigned int n);
 int sip_alg_pin_init(struct sip_alg_net *sn);
 void sip_alg_pin_exit(struct sip_alg_net *sn);
 

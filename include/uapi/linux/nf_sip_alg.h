@@ -87,7 +87,7 @@ enum {
 	/* Media lines handled per SDP. */
 	SIP_ALG_A_CONFIG_MAX_MEDIA,	/* u32, min 1, max 64 */
 	/* Calls and registrations tracked in the netns. */
-	SIP_ALG_A_CONFIG_MAX_DIALOGS,	/* u32 */
+	SIP_ALG_A_CONFIG_MAX_DIALOGS,	/* u32, max 2147483647 */
 	/* Accept media only from the signalling peer. */
 	SIP_ALG_A_CONFIG_DIRECT_MEDIA,	/* u8, max 1 */
 	/* A registered contact is reachable from the registrar only. */
@@ -165,6 +165,8 @@ enum {
 	SIP_ALG_A_CALL_DST_ADDR,	/* binary */
 	SIP_ALG_A_CALL_DST_PORT,	/* u16 */
 	SIP_ALG_A_CALL_PIN,	/* nest, nest of pin, repeated */
+	/* The call has more pins than fit in one message; the rest are left out. */
+	SIP_ALG_A_CALL_PINS_TRUNCATED,	/* flag */
 
 	__SIP_ALG_A_CALL_MAX,
 	SIP_ALG_A_CALL_MAX = (__SIP_ALG_A_CALL_MAX - 1)
