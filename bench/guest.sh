@@ -132,10 +132,10 @@ pass ours ours sip_alg_help "$N"
 pass calibrate ours __nf_ct_refresh_acct "$NCAL"
 # Where our time goes, on the same fresh state as the ours pass: the stages
 # of sip_alg_help (not nested in each other; sip_alg_nat_rewrite includes
-# planning and the rewrite), then the kernel's expectation functions that
+# planning and the rewrite), then the kernel's expectation insert that
 # sip_alg_dialog_process calls.
 pass profile ours "sip_alg_parse sdp_alg_parse sip_alg_dialog_process sip_alg_nat_rewrite" "$N"
-pass profile-expect ours "nf_ct_expect_related_report nf_ct_expect_find_get" "$N"
+pass profile-expect ours "nf_ct_expect_related_report" "$N"
 
 # The kernel sizes its expectation hash as conntrack's hash / 256: a few
 # dozen buckets in this VM, so thousands of pending pinholes (ours keeps

@@ -17,7 +17,7 @@ import os
 import sys
 
 PROFILE = ("sip_alg_parse", "sdp_alg_parse", "sip_alg_dialog_process", "sip_alg_nat_rewrite")
-EXPECT = ("nf_ct_expect_related_report", "nf_ct_expect_find_get")
+EXPECT = ("nf_ct_expect_related_report",)
 MAIN = {"kernel": "sip_help_udp", "ours": "sip_alg_help", "calibrate": "__nf_ct_refresh_acct",
         "kernel-bighash": "sip_help_udp", "ours-bighash": "sip_alg_help"}
 
