@@ -194,6 +194,7 @@ static const enum mnl_attr_data_type ctl_call_types[SIP_ALG_A_CALL_MAX + 1] = {
 	[SIP_ALG_A_CALL_DST_ADDR]	= MNL_TYPE_BINARY,
 	[SIP_ALG_A_CALL_DST_PORT]	= MNL_TYPE_U16,
 	[SIP_ALG_A_CALL_PIN]		= MNL_TYPE_NESTED,
+	[SIP_ALG_A_CALL_PINS_TRUNCATED]	= MNL_TYPE_FLAG,
 };
 
 static const enum mnl_attr_data_type ctl_pin_types[SIP_ALG_A_PIN_MAX + 1] = {
@@ -411,6 +412,13 @@ static int ctl_call_cb(const struct nlmsghdr *nlh, void *data)
 		ctl_call_text(tb);
 	}
 	ret = ctl_pins(nlh);
+	/* The kernel left out the pins that did not fit in one message. */
+	if (tb[SIP_ALG_A_CALL_PINS_TRUNCATED]) {
+		if (ctl_jw)
+			ctl_json_kv_bool(ctl_jw, "pins_truncated", true);
+		else
+			puts("  (more pinholes than one message holds: not all are shown)");
+	}
 	if (ctl_jw)
 		ctl_json_close(ctl_jw, '}');
 	return ret;
