@@ -211,40 +211,47 @@ void sip_alg_dialog_end(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 
 /*
  * An offer that puts every stream it keeps on hold (sendonly, inactive or
- * the 0.0.0.0 address of RFC 2543) holds the call; the next one that does
- * not resumes it.
+ * the 0.0.0.0 address of RFC 2543) holds the call from its side; the next
+ * offer from that side that does not, resumes it. An offer without a stream
+ * changes nothing. The call is on hold while either side holds it.
  */
-static bool sip_alg_sdp_holds(const struct sdp_alg_session *sdp)
+static int sip_alg_sdp_holds(const struct sdp_alg_session *sdp)
 {
+	static const u8 zero[16];
 	bool streams = false;
 	unsigned int i;
 
 	for (i = 0; i < sdp->n_media; i++) {
 		const struct sdp_alg_media *m = &sdp->media[i];
 		const struct sip_alg_addr *conn = sdp_alg_media_conn(sdp, i);
-		static const u8 zero[16];
 
 		if (!m->port)
 			continue;
 		streams = true;
 		if (m->direction == SDP_ALG_SENDRECV || m->direction == SDP_ALG_RECVONLY) {
 			if (!conn || memcmp(conn->hp.addr, zero, sizeof(zero)))
-				return false;
+				return 0;
 		}
 	}
-	return streams;
+	return streams ? 1 : -1;
 }
 
 static void sip_alg_dialog_offer(struct sip_alg_net *sn, struct sip_alg_dialog *d,
-				 const struct sdp_alg_session *sdp)
+				 const struct sdp_alg_session *sdp, enum ip_conntrack_dir dir)
 {
-	bool hold = sip_alg_sdp_holds(sdp);
+	int hold = sip_alg_sdp_holds(sdp);
+	u8 was = d->on_hold;
 
-	if (hold == d->on_hold)
+	if (hold < 0)
 		return;
-	d->on_hold = hold;
-	sip_alg_event_call(sn, d, hold ? SIP_ALG_EVENT_TYPE_CALL_HOLD :
-					 SIP_ALG_EVENT_TYPE_CALL_RESUME, -1);
+	if (hold)
+		d->on_hold |= BIT(dir);
+	else
+		d->on_hold &= ~BIT(dir);
+	if (!was == !d->on_hold)
+		return;
+	sip_alg_event_call(sn, d, d->on_hold ? SIP_ALG_EVENT_TYPE_CALL_HOLD :
+					       SIP_ALG_EVENT_TYPE_CALL_RESUME, -1);
 }
 
 static bool sip_alg_is_initial_invite(const struct sip_alg_msg *msg)
@@ -283,7 +290,7 @@ void sip_alg_dialog_process(struct sip_alg_pkt *p)
 
 	if (msg->kind == SIP_ALG_REQUEST) {
 		if (p->sdp && d->state == SIP_ALG_DLG_CONFIRMED)
-			sip_alg_dialog_offer(sn, d, p->sdp);
+			sip_alg_dialog_offer(sn, d, p->sdp, p->dir);
 		switch (msg->method) {
 		case SIP_ALG_M_REGISTER:
 			d->unregistering = sip_alg_register_removes(msg);

@@ -33,7 +33,7 @@ struct sip_alg_dialog {
 	u8 state;			/* enum sip_alg_dialog_state */
 	u8 answered;			/* a response was seen */
 	u8 unregistering;		/* the last REGISTER removed its bindings */
-	u8 on_hold;			/* the last offer put every stream on hold */
+	u8 on_hold;			/* BIT(dir): that side's last offer holds */
 	u16 n_pins;
 	u16 callid_len;
 	u8 from_len;			/* From and To URIs follow the Call-ID */
