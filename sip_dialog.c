@@ -217,7 +217,6 @@ void sip_alg_dialog_end(struct sip_alg_net *sn, struct sip_alg_dialog *d,
  */
 static int sip_alg_sdp_holds(const struct sdp_alg_session *sdp)
 {
-	static const u8 zero[16];
 	bool streams = false;
 	unsigned int i;
 
@@ -229,7 +228,7 @@ static int sip_alg_sdp_holds(const struct sdp_alg_session *sdp)
 			continue;
 		streams = true;
 		if (m->direction == SDP_ALG_SENDRECV || m->direction == SDP_ALG_RECVONLY) {
-			if (!conn || memcmp(conn->hp.addr, zero, sizeof(zero)))
+			if (!conn || !conn->hp.family || !sip_alg_hostport_is_any(&conn->hp))
 				return 0;
 		}
 	}

@@ -125,13 +125,6 @@ static void sip_alg_addr_from(union nf_inet_addr *a, const struct sip_alg_hostpo
 	memcpy(a, hp->addr, hp->family == 4 ? 4 : 16);
 }
 
-static bool sip_alg_addr_is_any(const struct sip_alg_hostport *hp)
-{
-	static const u8 zero[16];
-
-	return !memcmp(hp->addr, zero, hp->family == 4 ? 4 : 16);
-}
-
 static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
 
 static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
@@ -276,7 +269,7 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 
 	conn = sdp_alg_media_conn(p->sdp, i);
 	if (!m->port || !conn || m->direction == SDP_ALG_INACTIVE ||
-	    conn->hp.family != sip_alg_ct_family(p->ct) || sip_alg_addr_is_any(&conn->hp))
+	    conn->hp.family != sip_alg_ct_family(p->ct) || sip_alg_hostport_is_any(&conn->hp))
 		return;
 
 	rtp.class = SIP_ALG_CLASS_RTP;

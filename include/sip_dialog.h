@@ -60,6 +60,14 @@ static inline const char *sip_alg_dialog_to(const struct sip_alg_dialog *d)
 	return d->callid + d->callid_len + d->from_len;
 }
 
+/* 0.0.0.0 or ::, the hold address of RFC 2543 and an unset one. */
+static inline bool sip_alg_hostport_is_any(const struct sip_alg_hostport *hp)
+{
+	static const u8 zero[16];
+
+	return !memcmp(hp->addr, zero, hp->family == 4 ? 4 : 16);
+}
+
 void sip_alg_dialog_deadline(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 			     unsigned long deadline);
 void sip_alg_dialog_end(struct sip_alg_net *sn, struct sip_alg_dialog *d,
