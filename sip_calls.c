@@ -43,7 +43,7 @@ static int sip_alg_call_fill(struct sk_buff *skb, const struct sip_alg_dialog *d
 			     u32 portid, u32 seq, int flags, struct sip_alg_call_view *v,
 			     bool truncate)
 {
-	u8 family = d->sig.src.l3num == NFPROTO_IPV4 ? 4 : 6;
+	u8 family = sip_alg_tuple_family(&d->sig);
 	long left = (long)(d->deadline - jiffies);
 	bool truncated = false;
 	void *hdr;

@@ -306,7 +306,7 @@ static void sip_alg_event_send(struct sip_alg_net *sn, struct sk_buff *skb, void
 
 static int sip_alg_event_tuple(struct sk_buff *skb, const struct nf_conntrack_tuple *t)
 {
-	u8 family = t->src.l3num == NFPROTO_IPV4 ? 4 : 6;
+	u8 family = sip_alg_tuple_family(t);
 
 	if (nla_put_u8(skb, SIP_ALG_A_EVENT_FAMILY, family == 4 ? AF_INET : AF_INET6) ||
 	    sip_alg_nla_put_addr(skb, SIP_ALG_A_EVENT_SRC_ADDR, &t->src.u3, family) ||

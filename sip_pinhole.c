@@ -559,7 +559,7 @@ int sip_alg_pin_fill(struct sk_buff *skb, const struct sip_alg_dialog *d, bool a
 		     struct sip_alg_pin_count *counts, unsigned int *n, unsigned int max,
 		     bool *truncated)
 {
-	u8 family = d->sig.src.l3num == NFPROTO_IPV4 ? 4 : 6;
+	u8 family = sip_alg_tuple_family(&d->sig);
 	const struct sip_alg_pin *pin;
 	struct sip_alg_pin_count *c;
 	struct nlattr *nest;

@@ -95,9 +95,14 @@ struct sip_alg_net {
 
 struct sip_alg_net *sip_alg_pernet(const struct net *net);
 
+static inline u8 sip_alg_tuple_family(const struct nf_conntrack_tuple *t)
+{
+	return t->src.l3num == NFPROTO_IPV4 ? 4 : 6;
+}
+
 static inline u8 sip_alg_ct_family(const struct nf_conn *ct)
 {
-	return nf_ct_l3num(ct) == NFPROTO_IPV4 ? 4 : 6;
+	return sip_alg_tuple_family(&ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple);
 }
 
 static inline void sip_alg_count(struct sip_alg_net *sn, enum sip_alg_stat s)
