@@ -40,29 +40,6 @@
 /* RFC 3261 10.2.1.1: a binding the registrar gave no expiry lasts an hour. */
 #define SIP_ALG_DEFAULT_EXPIRES		3600
 
-struct sip_alg_pin {
-	struct list_head list;		/* in dialog->pins */
-	struct hlist_node by_dst;	/* in sn->pins */
-	struct nf_conntrack_expect *exp;	/* reference held */
-	struct nf_conntrack_tuple ct_tuple;	/* original tuple of its conntrack */
-	unsigned long master_key;	/* the conntrack it expects from, only compared */
-	/*
-	 * real: the announcing endpoint's address as in its SDP or Contact,
-	 * where a DNAT pin forwards to; a SNAT pin keeps the public address
-	 * it translates to here. pub: what the expectation waits for.
-	 */
-	union nf_inet_addr real_addr;
-	union nf_inet_addr pub_addr;
-	u16 real_port;			/* host order */
-	u16 pub_port;
-	u8 class;			/* enum sip_alg_class */
-	u8 nat;				/* enum sip_alg_pin_nat */
-	u8 side;			/* conntrack direction of the announcing message */
-	u8 media;			/* m= index */
-	u8 has_ct;
-	u8 has_snat;			/* a SNAT pin for this DNAT pin exists */
-};
-
 /* What one expectation should match and where it leads. */
 struct sip_alg_pin_spec {
 	u8 class;
@@ -106,7 +83,9 @@ static bool sip_alg_pin_would_replace(struct sip_alg_net *sn,
 	const struct sip_alg_pin *pin;
 
 	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, &exp->tuple), by_dst) {
+		/* The pin's own copy of the destination first: no trip to pin->exp. */
 		if (pin->master_key != (unsigned long)exp->master ||
+		    pin->pub_port != ntohs(exp->tuple.dst.u.all) ||
 		    !nf_ct_tuple_equal(&pin->exp->tuple, &exp->tuple) ||
 		    !nf_ct_tuple_mask_equal(&pin->exp->mask, &exp->mask))
 			continue;
@@ -127,6 +106,29 @@ static void sip_alg_addr_from(union nf_inet_addr *a, const struct sip_alg_hostpo
 
 static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
 
+/* A slot of the dialog's own when one is free: a call's pins cost no allocation. */
+static struct sip_alg_pin *sip_alg_pin_alloc(struct sip_alg_dialog *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIP_ALG_DIALOG_PIN_SLOTS; i++) {
+		if (!(d->slots_used & BIT(i))) {
+			d->slots_used |= BIT(i);
+			memset(&d->slots[i], 0, sizeof(d->slots[i]));
+			return &d->slots[i];
+		}
+	}
+	return kzalloc(sizeof(struct sip_alg_pin), GFP_ATOMIC);
+}
+
+static void sip_alg_pin_free(struct sip_alg_dialog *d, struct sip_alg_pin *pin)
+{
+	if (pin >= d->slots && pin < d->slots + SIP_ALG_DIALOG_PIN_SLOTS)
+		d->slots_used &= ~BIT(pin - d->slots);
+	else
+		kfree(pin);
+}
+
 static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 			   const struct sip_alg_pin_spec *spec)
 {
@@ -135,12 +137,12 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	struct sip_alg_pin *pin;
 	int ret;
 
-	pin = kzalloc(sizeof(*pin), GFP_ATOMIC);
+	pin = sip_alg_pin_alloc(d);
 	if (!pin)
 		return -ENOMEM;
 	exp = nf_ct_expect_alloc(p->ct);
 	if (!exp) {
-		kfree(pin);
+		sip_alg_pin_free(d, pin);
 		return -ENOMEM;
 	}
 	nf_ct_expect_init(exp, spec->class, nf_ct_l3num(p->ct), spec->saddr, &spec->daddr,
@@ -164,7 +166,7 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 		ret = nf_ct_expect_related(exp, 0);
 	if (ret) {
 		nf_ct_expect_put(exp);
-		kfree(pin);
+		sip_alg_pin_free(d, pin);
 		return ret;
 	}
 	if (spec->timeout)
@@ -196,7 +198,7 @@ static void sip_alg_pin_del(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 	hlist_del(&pin->by_dst);
 	list_del(&pin->list);
 	d->n_pins--;
-	kfree(pin);
+	sip_alg_pin_free(d, pin);
 	sip_alg_count(sn, SIP_ALG_STAT_EXPECT_REMOVED);
 }
 
@@ -551,7 +553,7 @@ void sip_alg_pin_release_all(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 				nf_ct_put(ct);
 			}
 		}
-		kfree(pin);
+		sip_alg_pin_free(d, pin);
 	}
 }
 

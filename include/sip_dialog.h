@@ -17,6 +17,37 @@ enum sip_alg_dialog_state {
 	SIP_ALG_DLG_ENDING,		/* until its grace passes */
 };
 
+/* One expectation a dialog opened, and what it leads to. */
+struct sip_alg_pin {
+	struct list_head list;		/* in dialog->pins */
+	struct hlist_node by_dst;	/* in sn->pins */
+	struct nf_conntrack_expect *exp;	/* reference held */
+	struct nf_conntrack_tuple ct_tuple;	/* original tuple of its conntrack */
+	unsigned long master_key;	/* the conntrack it expects from, only compared */
+	/*
+	 * real: the announcing endpoint's address as in its SDP or Contact,
+	 * where a DNAT pin forwards to; a SNAT pin keeps the public address
+	 * it translates to here. pub: what the expectation waits for.
+	 */
+	union nf_inet_addr real_addr;
+	union nf_inet_addr pub_addr;
+	u16 real_port;			/* host order */
+	u16 pub_port;
+	u8 class;			/* enum sip_alg_class */
+	u8 nat;				/* enum sip_alg_pin_nat */
+	u8 side;			/* conntrack direction of the announcing message */
+	u8 media;			/* m= index */
+	u8 has_ct;
+	u8 has_snat;			/* a SNAT pin for this DNAT pin exists */
+};
+
+/*
+ * Pins a dialog holds in its own allocation: a call's RTP and RTCP for
+ * audio and video. More (video calls with many streams, re-INVITEs that
+ * move media) are allocated one by one.
+ */
+#define SIP_ALG_DIALOG_PIN_SLOTS	4
+
 struct sip_alg_dialog {
 	struct hlist_node by_callid;	/* in sn->dialogs */
 	struct hlist_node by_master;	/* in the master's helper data */
@@ -38,6 +69,8 @@ struct sip_alg_dialog {
 	u16 callid_len;
 	u8 from_len;			/* From and To URIs follow the Call-ID */
 	u8 to_len;
+	u8 slots_used;			/* BIT(i): slots[i] holds a pin */
+	struct sip_alg_pin slots[SIP_ALG_DIALOG_PIN_SLOTS];
 	char callid[];
 };
 
