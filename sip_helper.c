@@ -154,6 +154,13 @@ static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, boo
 	if (len > SIP_ALG_MAX_MSG_LEN)
 		return sip_alg_fail(p, SIP_ALG_STAT_FAIL_PARSE + SIP_ALG_E_TOO_BIG,
 				    sip_alg_strerror(SIP_ALG_E_TOO_BIG));
+	/*
+	 * A rewrite makes the packet linear (a reassembled datagram is not):
+	 * on a translated flow do it first and parse in place, not a copy.
+	 * Failing that, the copy below still works.
+	 */
+	if (p->nat && skb_is_nonlinear(p->skb))
+		skb_linearize(p->skb);
 	buf = skb_header_pointer(p->skb, p->payloadoff, len, s->in);
 	if (!buf)
 		return NF_ACCEPT;
