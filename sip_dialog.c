@@ -475,6 +475,20 @@ err_policy_exit:
 	return ret;
 }
 
+/*
+ * Every dialog and pin of the namespace is gone now: one the counters say
+ * was made and never freed is a leak, and the selftests fail on the splat.
+ */
+static void sip_alg_check_leaks(const struct sip_alg_net *sn)
+{
+	u64 dialogs = sip_alg_stat_sum(sn, SIP_ALG_STAT_DIALOGS_CREATED) -
+		      sip_alg_stat_sum(sn, SIP_ALG_STAT_DIALOGS_ENDED);
+	u64 pins = sip_alg_stat_sum(sn, SIP_ALG_STAT_EXPECT_CREATED) -
+		   sip_alg_stat_sum(sn, SIP_ALG_STAT_EXPECT_REMOVED);
+
+	WARN(dialogs || pins, "%llu dialogs and %llu pinholes not freed\n", dialogs, pins);
+}
+
 static void __net_exit sip_alg_net_exit(struct net *net)
 {
 	struct sip_alg_net *sn = sip_alg_pernet(net);
@@ -499,6 +513,7 @@ static void __net_exit sip_alg_net_exit(struct net *net)
 	}
 	list_for_each_entry_safe(d, next, &dead, timed)
 		sip_alg_dialog_free(sn, d, false);
+	sip_alg_check_leaks(sn);
 
 	sip_alg_sysctl_net_exit(sn);
 	sip_alg_stats_net_exit(net);
