@@ -5,11 +5,16 @@
 # (bench/invites.py, ~1 KB SDP, distinct Call-IDs, one signalling 5-tuple)
 # through the router of selftests/lib/topo.sh, first with the kernel's
 # nf_conntrack_sip + nf_nat_sip, then with nf_sip_alg. bpftrace times every
-# call of each helper's help function (kprobe to kretprobe, in ns); the raw
-# times and a summary go to $SIPALG_RESULTS/bench/.
+# call of each helper's help function (kprobe to kretprobe, in ns), then
+# samples the kernel stacks while the same INVITEs go through each helper
+# again (no probe on the helper); the raw times, the stacks and a summary go
+# to $SIPALG_RESULTS/bench/.
 #
 #   phone ── router (masquerade; ct helper "sip", then "sip-alg") ── server
 
+# pass runs timed or sampled, and they run invites, by a name in a variable,
+# a call that SC2317 does not see.
+# shellcheck disable=SC2317
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../selftests/lib/test.sh"
@@ -43,34 +48,46 @@ attach_kernel_helper() {
 	EOT
 }
 
+# The help function must be a symbol of its own to be probed or found in a
+# stack.
+check_sym() {
+	grep -qw "$1" /proc/kallsyms || fail "$1 is not in /proc/kallsyms (inlined, or its module not loaded)"
+	grep -w "$1" /proc/kallsyms | head -n1 | sed 's/^/# kallsyms: /'
+}
+
+# Run the bpftrace program $1 in the background, its output to $2 and its
+# errors to $3, and return once its probes are armed: btpid is its pid.
+bt_start() {
+	bpftrace -e "BEGIN { printf(\"READY\\n\"); } $1" >"$2" 2>"$3" &
+	btpid=$!
+	for _ in $(seq 1800); do
+		grep -q '^READY' "$2" && break
+		kill -0 "$btpid" 2>/dev/null || { cat "$3"; fail "bpftrace exited"; }
+		sleep 0.1
+	done
+	grep -q '^READY' "$2" || fail "bpftrace did not start within 180 s"
+	# BEGIN may run before the last probe is armed: give it a moment.
+	sleep 3
+}
+
 # Time every call of the functions in $2 (space-separated) while "${@:3}"
 # runs: "<function> <ns>" lines in $out/$1.ns.
 timed() {
-	local name=$1 fns=$2 bt fn prog= i
+	local name=$1 fns=$2 bt fn prog=''
 	shift 2
 	for fn in $fns; do
-		grep -qw "$fn" /proc/kallsyms || fail "$fn is not in /proc/kallsyms (inlined, or its module not loaded)"
-		grep -w "$fn" /proc/kallsyms | head -n1 | sed 's/^/# kallsyms: /'
+		check_sym "$fn"
 		prog="$prog
-		kprobe:$fn { @s_$fn[tid] = nsecs; @entered[\"$fn\"] = count(); }
-		kretprobe:$fn /@s_$fn[tid]/ { printf(\"$fn %llu\\n\", nsecs - @s_$fn[tid]); delete(@s_$fn[tid]); }"
+		kprobe:$fn { @s_${fn}[tid] = nsecs; @entered[\"$fn\"] = count(); }
+		kretprobe:$fn /@s_${fn}[tid]/ { printf(\"$fn %llu\\n\", nsecs - @s_${fn}[tid]); delete(@s_${fn}[tid]); }"
 	done
 	bt=$out/$name.bt.out
-	bpftrace -e "BEGIN { printf(\"READY\\n\"); } $prog" >"$bt" 2>"$out/$name.bt.err" &
-	local btpid=$!
-	for i in $(seq 1800); do
-		grep -q '^READY' "$bt" && break
-		kill -0 $btpid 2>/dev/null || { cat "$out/$name.bt.err"; fail "bpftrace exited"; }
-		sleep 0.1
-	done
-	grep -q '^READY' "$bt" || fail "bpftrace did not start within 180 s"
-	# BEGIN may run before the last probe is armed: give it a moment.
-	sleep 3
+	bt_start "$prog" "$bt" "$out/$name.bt.err"
 	local st=0
 	"$@" || st=1
 	sleep 1
-	kill -INT $btpid
-	wait $btpid || true
+	kill -INT "$btpid"
+	wait "$btpid" || true
 	grep -E '^[a-z_0-9]+ [0-9]+$' "$bt" >"$out/$name.ns" || true
 	# kretprobes can miss returns (bpftrace prints the entries it counted
 	# at exit as @entered[fn]: n): say how many calls were timed of how many.
@@ -78,7 +95,31 @@ timed() {
 	for fn in $fns; do
 		echo "# $name: $fn entered $(awk -v f="$fn" '$1 == f { print $2 }' "$out/$name.entered") times, $(grep -c "^$fn " "$out/$name.ns") calls timed"
 	done
-	return $st
+	return "$st"
+}
+
+# Sample every CPU's kernel stack 4999 times a second while "${@:3}" runs:
+# bpftrace's map of stack -> samples in $out/$1.stacks, of which
+# bench/stats.py keeps the stacks through $2, the help function. Nothing is
+# probed: a kprobe pair costs 15-20 us a call in this guest, which swamped
+# the small stages when each was timed; a sample costs every function alike.
+# A pass makes some 4,000 distinct stacks, and bpftrace drops the samples of
+# a new one once its map is full (4,096 keys by default). A stack that
+# collides with another in the kernel's stack table is lost too: bpftrace
+# logs "failed to look up stack id -17" and prints its samples as @[].
+sampled() {
+	local name=$1 fn=$2 keys=65536
+	shift 2
+	check_sym "$fn"
+	BPFTRACE_MAP_KEYS_MAX=$keys bt_start 'profile:hz:4999 { @[kstack] = count(); }' \
+		"$out/$name.stacks" "$out/$name.bt.err"
+	local st=0
+	"$@" || st=1
+	kill -INT "$btpid"
+	wait "$btpid" || true
+	[ "$(grep -c '^@\[' "$out/$name.stacks")" -lt "$keys" ] ||
+		fail "$name: $keys distinct stacks, the map is full"
+	return "$st"
 }
 
 rc=0
@@ -88,8 +129,8 @@ invites() {
 
 # Unload modules once the namespaces that used them are gone (asynchronous).
 unload() {
-	local i m
-	for i in $(seq 50); do
+	local m
+	for _ in $(seq 50); do
 		modprobe -r "$@" 2>/dev/null || true
 		for m in "$@"; do
 			[ ! -d "/sys/module/$m" ] || continue 2
@@ -100,9 +141,10 @@ unload() {
 }
 
 # One measured pass on fresh state: topology, helper module, bpftrace.
-#   pass <name> kernel|ours "<functions>" <INVITEs>
+#   pass <name> kernel|ours <INVITEs> timed "<functions>"
+#   pass <name> kernel|ours <INVITEs> sampled <help function>
 pass() {
-	local name=$1 alg=$2 fns=$3 count=$4
+	local name=$1 alg=$2 count=$3 how=$4 what=$5
 	topo_setup
 	if [ "$alg" = kernel ]; then
 		unload nf_sip_alg || fail "cannot unload nf_sip_alg"
@@ -117,7 +159,7 @@ pass() {
 	# limit (a sysctl of the initial netns, there once conntrack is loaded).
 	sysctl -q -w net.netfilter.nf_conntrack_expect_max=65536
 	echo "# pass $name: $count INVITEs through $alg, IPv$FAMILY; conntrack hash $(cat /sys/module/nf_conntrack/parameters/hashsize), expectation hash $(cat /sys/module/nf_conntrack/parameters/expect_hashsize)"
-	timed "$name" "$fns" invites "$count" || rc=1
+	"$how" "$name" "$what" invites "$count" || rc=1
 	if [ "$alg" = ours ]; then
 		grep -v ' 0$' /proc/net/stat/nf_sip_alg | sed 's/^/# /' || true
 	fi
@@ -125,26 +167,24 @@ pass() {
 	topo_teardown
 }
 
-pass kernel kernel sip_help_udp "$N"
-pass ours ours sip_alg_help "$N"
+pass kernel kernel "$N" timed sip_help_udp
+pass ours ours "$N" timed sip_alg_help
 # What a kprobe/kretprobe pair costs by itself: a function that does next to
 # nothing (conntrack's timeout refresh, at least once per packet).
-pass calibrate ours __nf_ct_refresh_acct "$NCAL"
-# Where our time goes, on the same fresh state as the ours pass: the stages
-# of sip_alg_help (not nested in each other; sip_alg_nat_rewrite includes
-# planning and the rewrite), then the kernel's expectation insert that
-# sip_alg_dialog_process calls.
-pass profile ours "sip_alg_parse sdp_alg_parse sip_alg_dialog_process sip_alg_nat_rewrite" "$N"
-pass profile-expect ours "nf_ct_expect_related_report" "$N"
+pass calibrate ours "$NCAL" timed __nf_ct_refresh_acct
+# Where each helper's time goes, without a probe in the way.
+pass profile-kernel kernel "$N" sampled sip_help_udp
+pass profile-ours ours "$N" sampled sip_alg_help
 
-# The kernel sizes its expectation hash as conntrack's hash / 256: a few
-# dozen buckets in this VM, so thousands of pending pinholes (ours keeps
-# every call's; the kernel's helper evicts all but the last few) make long
-# chains. The same two passes with 16384 buckets show how much that costs.
+# The kernel sizes its expectation hash as conntrack's hash / 256, rounded
+# up to a page of buckets: 512 in this VM (each pass's first line says), so
+# thousands of pending pinholes (ours keeps every call's; the kernel's
+# helper evicts all but the last few) make long chains. The same two passes
+# with 16384 buckets show how much that costs.
 if unload nf_sip_alg nf_nat_sip nf_conntrack_sip nft_ct nft_masq nft_chain_nat nft_nat nf_nat \
 	nf_conntrack_netlink nf_conntrack && modprobe nf_conntrack expect_hashsize=16384; then
-	pass kernel-bighash kernel sip_help_udp "$N"
-	pass ours-bighash ours sip_alg_help "$N"
+	pass kernel-bighash kernel "$N" timed sip_help_udp
+	pass ours-bighash ours "$N" timed sip_alg_help
 else
 	echo "# cannot reload nf_conntrack with a larger hash: $(lsmod | grep '^nf_conntrack ')"
 fi

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Summarise the helper timings of bench/guest.sh; write bench/results.md.
+"""Summarise the helper timings and profiles of bench/guest.sh; write bench/results.md.
 
     stats.py --dir OUT --n N --krel R --json OUT/summary.json   (in the guest)
     stats.py --markdown bench/results.md [--notes F] SUMMARY.json...   (on the host)
 
-OUT/<phase>.ns holds "<function> <ns>" lines: kernel (sip_help_udp), ours
+OUT/<pass>.ns holds "<function> <ns>" lines: kernel (sip_help_udp), ours
 (sip_alg_help), calibrate (a near-empty function: what a kprobe/kretprobe
-pair costs) and profile (the stages of sip_alg_help).
+pair costs), kernel-bighash and ours-bighash. OUT/profile-kernel.stacks and
+OUT/profile-ours.stacks hold bpftrace's map of sampled kernel stacks.
 """
 
 import argparse
@@ -16,10 +17,28 @@ import json
 import os
 import sys
 
-PROFILE = ("sip_alg_parse", "sdp_alg_parse", "sip_alg_dialog_process", "sip_alg_nat_rewrite")
-EXPECT = ("nf_ct_expect_related_report",)
 MAIN = {"kernel": "sip_help_udp", "ours": "sip_alg_help", "calibrate": "__nf_ct_refresh_acct",
         "kernel-bighash": "sip_help_udp", "ours-bighash": "sip_alg_help"}
+# The sampling passes: help function, and the functions whose inclusive
+# samples are reported as a share of the help function's. A name matches a
+# frame of that name or with a compiler suffix (.isra.0, .constprop.0, .cold).
+PROFILE = {
+    "ours": ("profile-ours", "sip_alg_help", (
+        "sip_alg_parse", "sdp_alg_parse", "sip_alg_dialog_process", "sip_alg_pin_add",
+        "nf_ct_expect_alloc", "nf_ct_expect_related_report", "slab allocations",
+        "sip_alg_nat_rewrite", "sip_alg_plan", "nf_nat_mangle_udp_packet")),
+    "kernel": ("profile-kernel", "sip_help_udp", (
+        "process_sdp", "set_expected_rtp_rtcp", "nf_ct_expect_related_report", "nf_ct_expect_alloc",
+        "nf_nat_sip", "nf_nat_sdp_session", "nf_nat_sdp_media", "ct_sip_get_header",
+        "ct_sip_get_sdp_header", "nf_nat_mangle_udp_packet", "flush_expectations", "slab allocations")),
+}
+# Every way into the slab allocator, whichever the kernel version has
+# (6.1: kmem_cache_alloc, kmalloc_trace, __kmalloc, __kmem_cache_alloc_node;
+# 6.12: kmem_cache_alloc_noprof, __kmalloc_cache_noprof, __kmalloc_noprof):
+# a stack counts once however many of them it holds.
+ALLOC_PREFIXES = ("kmem_cache_alloc", "__kmem_cache_alloc", "kmalloc_trace", "__kmalloc")
+HZ = 4999  # profile:hz in bench/guest.sh
+TOP = 6  # shares per helper in results.md
 
 
 def load(path):
@@ -78,14 +97,60 @@ def entered(path):
     return out
 
 
+def stacks(path):
+    """bpftrace's "@[\\n frame+off\\n ...\\n]: count" entries as (frames, count),
+    leaf first, offsets stripped."""
+    out, frames = [], None
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line == "@[":
+                frames = []
+            elif line.startswith("@[]: "):
+                out.append(([], int(line[5:])))
+            elif frames is not None and line.startswith("]: "):
+                out.append((frames, int(line[3:])))
+                frames = None
+            elif frames is not None:
+                frames.append(line.partition("+")[0])
+    return out
+
+
+def matches(frame, fn):
+    if fn == "slab allocations":
+        return frame.startswith(ALLOC_PREFIXES)
+    return frame == fn or frame.startswith(fn + ".")
+
+
+def profile(path, help_fn, fns, n):
+    """Samples whose stack passes through help_fn, and for each of fns the
+    share of those whose stack passes through it below help_fn (inclusive)."""
+    total, under, incl = 0, 0, dict.fromkeys(fns, 0)
+    for frames, count in stacks(path):
+        total += count
+        at = [i for i, fr in enumerate(frames) if matches(fr, help_fn)]
+        if not at:
+            continue
+        under += count
+        callees = frames[:at[-1]]
+        for fn in fns:
+            if any(matches(fr, fn) for fr in callees):
+                incl[fn] += count
+    return {"help": help_fn, "invites": n, "samples_total": total, "samples": under,
+            "per_invite": under / n,
+            "share": {fn: (c / under if under else 0.0) for fn, c in incl.items()}}
+
+
 def guest(args):
     res = {"krel": args.krel, "date": datetime.date.today().isoformat(), "n": args.n}
     for name, fn in MAIN.items():
         res[name] = summary(load(f"{args.dir}/{name}.ns").get(fn, []))
         res[name]["entered"] = entered(f"{args.dir}/{name}.entered").get(fn)
-    prof = load(f"{args.dir}/profile.ns")
-    prof.update(load(f"{args.dir}/profile-expect.ns"))
-    res["profile"] = {fn: summary(prof.get(fn, [])) for fn in PROFILE + EXPECT}
+    # Both sampling passes send N INVITEs; the ratio is per INVITE all the
+    # same, as the timed ratios are per call.
+    res["profile"] = {alg: profile(f"{args.dir}/{name}.stacks", fn, fns, args.n)
+                      for alg, (name, fn, fns) in PROFILE.items()}
+    res["profile_ratio"] = ratio(res["profile"]["ours"]["per_invite"], res["profile"]["kernel"]["per_invite"])
     res["ratio"] = ratios(res, "kernel", "ours")
     if res["kernel-bighash"]["calls"] and res["ours-bighash"]["calls"]:
         res["ratio_bighash"] = ratios(res, "kernel-bighash", "ours-bighash")
@@ -97,15 +162,17 @@ def guest(args):
         print(f"# {name}: {s['calls']} calls, mean {s['mean_ns'] / 1000:.1f} us, "
               f"p50 {s['p50_ns'] / 1000:.1f} us, p99 {s['p99_ns'] / 1000:.1f} us, "
               f"p50 per tenth {[round(x / 1000) for x in s['p50_by_tenth_ns']]}")
-    for fn, s in res["profile"].items():
-        print(f"# profile {fn}: {s['calls']} calls, mean {s['mean_ns'] / 1000:.1f} us, "
-              f"p50 {s['p50_ns'] / 1000:.1f} us (probe included), "
-              f"p50 per tenth {[round(x / 1000) for x in s['p50_by_tenth_ns']]}")
+    for alg, p in res["profile"].items():
+        shares = ", ".join(f"{fn} {100 * x:.0f}%" if x else f"{fn} no sample"
+                           for fn, x in sorted(p["share"].items(), key=lambda kv: -kv[1]))
+        print(f"# profile-{alg}: {p['samples']} of {p['samples_total']} samples under {p['help']}, "
+              f"{p['per_invite']:.2f} per INVITE; inclusive: {shares}")
     for key in ("ratio", "ratio_bighash"):
         if key in res:
             r = res[key]
             print(f"# {key} ours/kernel: mean {fmt(r['mean'])}, p99 {fmt(r['p99'])}; less the "
                   f"probe's own cost: mean {fmt(r['mean_net'])}, p50 {fmt(r['p50_net'])} (target <= 0.33)")
+    print(f"# sampled ratio ours/kernel, samples per INVITE: {fmt(res['profile_ratio'])} (target <= 0.33)")
     # Every INVITE must have entered each helper, and some calls must have
     # been timed (kretprobes miss returns, sometimes most of them, in this
     # guest: the table says how many were timed).
@@ -115,7 +182,16 @@ def guest(args):
         if (s["entered"] or 0) < args.n or not s["calls"]:
             print(f"# {name}: {s['entered']} calls entered, {s['calls']} timed, of {args.n} INVITEs")
             ok = False
+    for alg, p in res["profile"].items():
+        if not p["samples"]:
+            print(f"# profile-{alg}: no sample under {p['help']}")
+            ok = False
     return 0 if ok else 1
+
+
+def top_shares(p):
+    top = sorted(((x, fn) for fn, x in p["share"].items() if x), reverse=True)[:TOP]
+    return "<br>".join(f"{fn if ' ' in fn else f'`{fn}`'} {100 * x:.0f}%" for x, fn in top)
 
 
 def markdown(args):
@@ -159,25 +235,29 @@ def markdown(args):
             verdict = "met" if x["mean_net"] is not None and x["mean_net"] <= 1 / 3 else "**missed**"
             lines.append(f"| {r['krel']} | {label} | {fmt(x['mean'])} | {fmt(x['p99'])} | "
                          f"{fmt(x['mean_net'])} | {fmt(x['p50_net'])} | {verdict} |")
-    fns = list(r["profile"])
     lines += [
         "",
-        "Where nf_sip_alg's time goes: separate passes on the same fresh state with the stages of",
-        "`sip_alg_help` probed (not the function itself), then the kernel's expectation calls that",
-        "`sip_alg_dialog_process` makes (nested in it: a second pass). p50 in µs *including* the",
-        "probe pair's own cost (compare the last column, the calibration pass's p50); in parentheses",
-        "the first → last tenth of the pass; then how many calls were timed.",
+        f"## Where the time goes (sampling profile, {HZ} Hz)",
         "",
-        "| kernel | " + " | ".join(f"`{fn}`" for fn in fns) + " | probe alone |",
-        "| --- | " + " | ".join("---" for _ in fns) + " | --- |",
+        "Passes `profile-kernel` and `profile-ours`: the same N INVITEs on fresh state, no probe on",
+        "either helper, every CPU's kernel stack sampled. Samples per INVITE are those whose stack",
+        "passes through the help function; the shares are inclusive (the function or anything it",
+        f"calls), in % of its help function's samples, the top {TOP} of a fixed list of functions",
+        "(`.build/bench/<krel>/bench/summary.json` has them all).",
+        "",
+        "| kernel | date | samples per INVITE: `sip_help_udp` | `sip_alg_help` | ours/kernel (target ≤ 0.33) "
+        "| nf_sip_alg: inclusive share | nf_conntrack_sip + nf_nat_sip: inclusive share |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
-        cells = []
-        for fn in fns:
-            s = r["profile"][fn]
-            t = s["p50_by_tenth_ns"]
-            cells.append(f"{us(s['p50_ns'])} ({us(t[0])} → {us(t[-1])}), {s['calls']}" if t else "n/a")
-        lines.append(f"| {r['krel']} | " + " | ".join(cells) + f" | {us(r['calibrate']['p50_ns'])} |")
+        # A summary from before the sampling passes has no row here.
+        if "profile_ratio" not in r:
+            continue
+        p = r["profile"]
+        x = r["profile_ratio"]
+        verdict = "met" if x is not None and x <= 1 / 3 else "**missed**"
+        lines.append(f"| {r['krel']} | {r['date']} | {p['kernel']['per_invite']:.2f} | {p['ours']['per_invite']:.2f} | "
+                     f"{fmt(x)}, {verdict} | {top_shares(p['ours'])} | {top_shares(p['kernel'])} |")
     if args.notes:
         with open(args.notes) as f:
             lines += ["", f.read().rstrip()]
