@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # nf_sip_alg loads and unloads cleanly, several times, also with the ports
-# parameter. (The VM runner fails the test on any splat in the kernel log.)
+# parameter, and its helper keeps the name nft asks for whatever the ports.
+# (The VM runner fails the test on any splat in the kernel log.)
 
 set -eu
 . "$(dirname "$0")/../lib/test.sh"
-require modprobe
+require modprobe nft
 
 ! module_loaded || fail "nf_sip_alg is loaded before the test"
 for i in 1 2 3; do
@@ -21,5 +22,20 @@ ports=$(cat /sys/module/nf_sip_alg/parameters/ports)
 [ "$ports" = 5060,5080 ] || fail "ports parameter reads '$ports'"
 run modprobe -r nf_sip_alg
 ! module_loaded || fail "still loaded after modprobe -r"
+
+# Whatever the first port, its helper is "sip-alg", the name nft asks for
+# (the kernel would call it "sip-alg-0"); further ports get "sip-alg-<i>".
+run modprobe nf_sip_alg ports=5062,5080
+for name in sip-alg sip-alg-1; do
+	run nft add table inet portcheck
+	run nft add ct helper inet portcheck h "{ type \"$name\" protocol udp; l3proto inet; }" ||
+		fail "no helper named $name with ports=5062,5080"
+	run nft delete table inet portcheck
+done
+run modprobe -r nf_sip_alg
+! module_loaded || fail "still loaded after modprobe -r"
+# The default port second: it must not claim the first one's name.
+run modprobe nf_sip_alg ports=5080,5060
+run modprobe -r nf_sip_alg
 
 dmesg | grep nf_sip_alg
