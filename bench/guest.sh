@@ -3,12 +3,13 @@
 #
 # The inside of `make bench` (bench/run boots the VM): the same N INVITEs
 # (bench/invites.py, ~1 KB SDP, distinct Call-IDs, one signalling 5-tuple)
-# through the router of selftests/lib/topo.sh, first with the kernel's
-# nf_conntrack_sip + nf_nat_sip, then with nf_sip_alg. bpftrace times every
-# call of each helper's help function (kprobe to kretprobe, in ns), then
-# samples the kernel stacks while the same INVITEs go through each helper
-# again (no probe on the helper); the raw times, the stacks and a summary go
-# to $SIPALG_RESULTS/bench/.
+# through the router of selftests/lib/topo.sh, with the kernel's
+# nf_conntrack_sip + nf_nat_sip and with nf_sip_alg, in rounds that
+# alternate the two so that the host's slow spells hit both alike. bpftrace
+# times every call of each helper's help function (kprobe to kretprobe, in
+# ns), then samples the kernel stacks while the same rounds run again (no
+# probe on the helpers); the raw times, the stacks and a summary go to
+# $SIPALG_RESULTS/bench/.
 #
 #   phone ── router (masquerade; ct helper "sip", then "sip-alg") ── server
 
@@ -23,11 +24,11 @@ require nft ip python3 bpftrace
 
 N=${BENCH_N:-2000}
 NCAL=${BENCH_NCAL:-500}
+ROUNDS=3
 FAMILY=${BENCH_FAMILY:-4}
 out=${SIPALG_RESULTS:-$(mktemp -d)}/bench
 mkdir -p "$out"
 
-# Both helpers bind port 5060 by default: one after the other.
 ! module_loaded || modprobe -r nf_sip_alg
 # bpftrace wants tracefs and debugfs (the VM's PID 1 mounts neither).
 mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
@@ -71,7 +72,8 @@ bt_start() {
 }
 
 # Time every call of the functions in $2 (space-separated) while "${@:3}"
-# runs: "<function> <ns>" lines in $out/$1.ns.
+# runs: "<function> <start ns> <ns>" lines in $out/$1.ns (start on the
+# monotonic clock, as the rounds' bounds in $out/$1.rounds).
 timed() {
 	local name=$1 fns=$2 bt fn prog=''
 	shift 2
@@ -79,7 +81,7 @@ timed() {
 		check_sym "$fn"
 		prog="$prog
 		kprobe:$fn { @s_${fn}[tid] = nsecs; @entered[\"$fn\"] = count(); }
-		kretprobe:$fn /@s_${fn}[tid]/ { printf(\"$fn %llu\\n\", nsecs - @s_${fn}[tid]); delete(@s_${fn}[tid]); }"
+		kretprobe:$fn /@s_${fn}[tid]/ { printf(\"$fn %llu %llu\\n\", @s_${fn}[tid], nsecs - @s_${fn}[tid]); delete(@s_${fn}[tid]); }"
 	done
 	bt=$out/$name.bt.out
 	bt_start "$prog" "$bt" "$out/$name.bt.err"
@@ -88,7 +90,7 @@ timed() {
 	sleep 1
 	kill -INT "$btpid"
 	wait "$btpid" || true
-	grep -E '^[a-z_0-9]+ [0-9]+$' "$bt" >"$out/$name.ns" || true
+	grep -E '^[a-z_0-9]+ [0-9]+ [0-9]+$' "$bt" >"$out/$name.ns" || true
 	# kretprobes can miss returns (bpftrace prints the entries it counted
 	# at exit as @entered[fn]: n): say how many calls were timed of how many.
 	sed -n 's/^@entered\[\(.*\)\]: \([0-9]*\)$/\1 \2/p' "$bt" >"$out/$name.entered"
@@ -100,17 +102,19 @@ timed() {
 
 # Sample every CPU's kernel stack 4999 times a second while "${@:3}" runs:
 # bpftrace's map of stack -> samples in $out/$1.stacks, of which
-# bench/stats.py keeps the stacks through $2, the help function. Nothing is
+# bench/stats.py keeps the stacks through each help function in $2. Nothing is
 # probed: a kprobe pair costs 15-20 us a call in this guest, which swamped
 # the small stages when each was timed; a sample costs every function alike.
-# A pass makes some 4,000 distinct stacks, and bpftrace drops the samples of
+# A helper's pass makes some 4,000-6,000 distinct stacks, and bpftrace drops the samples of
 # a new one once its map is full (4,096 keys by default). A stack that
 # collides with another in the kernel's stack table is lost too: bpftrace
 # logs "failed to look up stack id -17" and prints its samples as @[].
 sampled() {
-	local name=$1 fn=$2 keys=65536
+	local name=$1 fns=$2 keys=65536 fn
 	shift 2
-	check_sym "$fn"
+	for fn in $fns; do
+		check_sym "$fn"
+	done
 	BPFTRACE_MAP_KEYS_MAX=$keys bt_start 'profile:hz:4999 { @[kstack] = count(); }' \
 		"$out/$name.stacks" "$out/$name.bt.err"
 	local st=0
@@ -140,54 +144,90 @@ unload() {
 	return 1
 }
 
-# One measured pass on fresh state: topology, helper module, bpftrace.
-#   pass <name> kernel|ours <INVITEs> timed "<functions>"
-#   pass <name> kernel|ours <INVITEs> sampled <help function>
+# Both helpers stay loaded for a whole session (a probe on a module that
+# goes away is lost), so they cannot both claim port 5060 for their default
+# tuple: ours takes one nothing else uses. nft assigns each by name, and
+# that tuple plays no part in what a helper does with a flow it is given.
+load_helpers() {
+	modprobe nf_nat_sip
+	modprobe nf_sip_alg ports=5062
+	# Room for every call's pinholes, so that neither helper hits the
+	# global limit (a sysctl of the initial netns, there once conntrack is).
+	sysctl -q -w net.netfilter.nf_conntrack_expect_max=65536
+}
+
+mono_ns() {
+	python3 -c 'import time; print(time.monotonic_ns())'
+}
+
+# One pass on fresh state: new namespaces (a new conntrack table and new
+# dialog tables), the helper of <alg> attached, <count> INVITEs. Its bounds
+# on the monotonic clock go to $out/<session>.rounds as
+# "<alg> <round> <start ns> <end ns>".
+#   pass <session> kernel|ours <round> <count>
 pass() {
-	local name=$1 alg=$2 count=$3 how=$4 what=$5
+	local session=$1 alg=$2 round=$3 count=$4 t0 t1
 	topo_setup
 	if [ "$alg" = kernel ]; then
-		unload nf_sip_alg || fail "cannot unload nf_sip_alg"
-		modprobe nf_nat_sip
 		attach_kernel_helper
 	else
-		unload nf_nat_sip nf_conntrack_sip nf_sip_alg || fail "cannot unload the SIP helpers"
-		modprobe nf_sip_alg
 		topo_attach_helper
 	fi
-	# Room for every call's pinholes, so that neither helper hits the global
-	# limit (a sysctl of the initial netns, there once conntrack is loaded).
-	sysctl -q -w net.netfilter.nf_conntrack_expect_max=65536
-	echo "# pass $name: $count INVITEs through $alg, IPv$FAMILY; conntrack hash $(cat /sys/module/nf_conntrack/parameters/hashsize), expectation hash $(cat /sys/module/nf_conntrack/parameters/expect_hashsize)"
-	"$how" "$name" "$what" invites "$count" || rc=1
+	echo "# $session round $round: $count INVITEs through $alg, IPv$FAMILY; conntrack hash $(cat /sys/module/nf_conntrack/parameters/hashsize), expectation hash $(cat /sys/module/nf_conntrack/parameters/expect_hashsize)"
+	t0=$(mono_ns)
+	invites "$count" || rc=1
+	t1=$(mono_ns)
+	echo "$alg $round $t0 $t1" >>"$out/$session.rounds"
 	if [ "$alg" = ours ]; then
-		grep -v ' 0$' /proc/net/stat/nf_sip_alg | sed 's/^/# /' || true
+		in_router grep -v ' 0$' /proc/net/stat/nf_sip_alg | sed 's/^/# /' || true
 	fi
 	echo "# expectations at the end: $(in_router cat /proc/net/nf_conntrack_expect 2>/dev/null | wc -l)"
 	topo_teardown
 }
 
-pass kernel kernel "$N" timed sip_help_udp
-pass ours ours "$N" timed sip_alg_help
+# $ROUNDS rounds of one pass per helper in <algs>, the order turned round
+# every other round, all under one bpftrace session (timed or sampled).
+#   session <name> timed|sampled "<functions>" <count> <alg>...
+session() {
+	local name=$1 how=$2 what=$3 count=$4 r
+	shift 4
+	local algs=("$@")
+	rm -f "$out/$name.rounds"
+	rounds() {
+		local a order
+		for r in $(seq "$ROUNDS"); do
+			order=("${algs[@]}")
+			if [ $((r % 2)) -eq 0 ] && [ ${#algs[@]} -eq 2 ]; then
+				order=("${algs[1]}" "${algs[0]}")
+			fi
+			for a in "${order[@]}"; do
+				pass "$name" "$a" "$r" "$count"
+			done
+		done
+	}
+	"$how" "$name" "$what" rounds || rc=1
+}
+
+load_helpers
+session timed timed "sip_help_udp sip_alg_help" "$N" kernel ours
 # What a kprobe/kretprobe pair costs by itself: a function that does next to
 # nothing (conntrack's timeout refresh, at least once per packet).
-pass calibrate ours "$NCAL" timed __nf_ct_refresh_acct
+session calibrate timed __nf_ct_refresh_acct "$NCAL" ours
 # Where each helper's time goes, without a probe in the way.
-pass profile-kernel kernel "$N" sampled sip_help_udp
-pass profile-ours ours "$N" sampled sip_alg_help
+session profile sampled "sip_help_udp sip_alg_help" "$N" kernel ours
 
 # The kernel sizes its expectation hash as conntrack's hash / 256, rounded
 # up to a page of buckets: 512 in this VM (each pass's first line says), so
 # thousands of pending pinholes (ours keeps every call's; the kernel's
-# helper evicts all but the last few) make long chains. The same two passes
+# helper evicts all but the last few) make long chains. The same rounds
 # with 16384 buckets show how much that costs.
 if unload nf_sip_alg nf_nat_sip nf_conntrack_sip nft_ct nft_masq nft_chain_nat nft_nat nf_nat \
 	nf_conntrack_netlink nf_conntrack && modprobe nf_conntrack expect_hashsize=16384; then
-	pass kernel-bighash kernel "$N" timed sip_help_udp
-	pass ours-bighash ours "$N" timed sip_alg_help
+	load_helpers
+	session bighash timed "sip_help_udp sip_alg_help" "$N" kernel ours
 else
 	echo "# cannot reload nf_conntrack with a larger hash: $(lsmod | grep '^nf_conntrack ')"
 fi
 
-python3 "$here/stats.py" --n "$N" --dir "$out" --krel "$(uname -r)" --json "$out/summary.json" || rc=1
+python3 "$here/stats.py" --n "$N" --rounds "$ROUNDS" --dir "$out" --krel "$(uname -r)" --json "$out/summary.json" || rc=1
 exit $rc

@@ -5,10 +5,13 @@
     stats.py --dir OUT --n N --krel R --json OUT/summary.json   (in the guest)
     stats.py --markdown bench/results.md [--notes F] SUMMARY.json...   (on the host)
 
-OUT/<pass>.ns holds "<function> <ns>" lines: kernel (sip_help_udp), ours
-(sip_alg_help), calibrate (a near-empty function: what a kprobe/kretprobe
-pair costs), kernel-bighash and ours-bighash. OUT/profile-kernel.stacks and
-OUT/profile-ours.stacks hold bpftrace's map of sampled kernel stacks.
+The guest runs sessions of rounds, each round one pass per helper on fresh
+state. OUT/<session>.ns holds "<function> <start ns> <ns>" lines, one per
+timed call, and OUT/<session>.rounds "<alg> <round> <start ns> <end ns>",
+one per pass: timed (kernel: sip_help_udp, ours: sip_alg_help), calibrate
+(a near-empty function: what a kprobe/kretprobe pair costs) and bighash (as
+timed, with a larger expectation hash). OUT/profile.stacks holds bpftrace's
+map of the kernel stacks sampled during the profile session.
 """
 
 import argparse
@@ -17,17 +20,21 @@ import json
 import os
 import sys
 
-MAIN = {"kernel": "sip_help_udp", "ours": "sip_alg_help", "calibrate": "__nf_ct_refresh_acct",
-        "kernel-bighash": "sip_help_udp", "ours-bighash": "sip_alg_help"}
-# The sampling passes: help function, and the functions whose inclusive
+# Result name: session, helper (alg) and the function timed.
+MAIN = {"kernel": ("timed", "kernel", "sip_help_udp"),
+        "ours": ("timed", "ours", "sip_alg_help"),
+        "calibrate": ("calibrate", "ours", "__nf_ct_refresh_acct"),
+        "kernel-bighash": ("bighash", "kernel", "sip_help_udp"),
+        "ours-bighash": ("bighash", "ours", "sip_alg_help")}
+# The sampling session: help function, and the functions whose inclusive
 # samples are reported as a share of the help function's. A name matches a
 # frame of that name or with a compiler suffix (.isra.0, .constprop.0, .cold).
 PROFILE = {
-    "ours": ("profile-ours", "sip_alg_help", (
+    "ours": ("sip_alg_help", (
         "sip_alg_parse", "sdp_alg_parse", "sip_alg_dialog_process", "sip_alg_pin_add",
         "nf_ct_expect_alloc", "nf_ct_expect_related_report", "slab allocations",
         "sip_alg_nat_rewrite", "sip_alg_plan", "nf_nat_mangle_udp_packet")),
-    "kernel": ("profile-kernel", "sip_help_udp", (
+    "kernel": ("sip_help_udp", (
         "process_sdp", "set_expected_rtp_rtcp", "nf_ct_expect_related_report", "nf_ct_expect_alloc",
         "nf_nat_sip", "nf_nat_sdp_session", "nf_nat_sdp_media", "ct_sip_get_header",
         "ct_sip_get_sdp_header", "nf_nat_mangle_udp_packet", "flush_expectations", "slab allocations")),
@@ -41,15 +48,21 @@ HZ = 4999  # profile:hz in bench/guest.sh
 TOP = 6  # shares per helper in results.md
 
 
-def load(path):
-    by_fn = {}
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                fn, _, ns = line.partition(" ")
-                if ns.strip():
-                    by_fn.setdefault(fn, []).append(int(ns))
-    return by_fn
+def lines(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [line.split() for line in f if line.strip()]
+
+
+def load(out, session, alg, fn):
+    """The durations of fn's calls during alg's pass of each round, by round."""
+    calls = [(f, int(start), int(ns)) for f, start, ns in lines(f"{out}/{session}.ns")]
+    by_round = {}
+    for a, rnd, t0, t1 in lines(f"{out}/{session}.rounds"):
+        if a == alg:
+            by_round[int(rnd)] = [ns for f, start, ns in calls if f == fn and int(t0) <= start <= int(t1)]
+    return [by_round[r] for r in sorted(by_round)]
 
 
 def pct(v, p):
@@ -59,11 +72,22 @@ def pct(v, p):
     return s[max(0, min(len(s) - 1, -(-len(s) * p // 100) - 1))]
 
 
-def summary(v):
-    # The median of each tenth of the run shows growth with the calls before.
-    tenths = [pct(v[i * len(v) // 10:(i + 1) * len(v) // 10], 50) for i in range(10)] if len(v) >= 10 else []
+def median(v):
+    s = sorted(v)
+    return (s[(len(s) - 1) // 2] + s[len(s) // 2]) / 2 if s else 0
+
+
+def summary(rounds):
+    """Pooled over the rounds; the mean of each round; the median over the
+    rounds of each tenth's p50, which shows growth with the calls before."""
+    v = [ns for r in rounds for ns in r]
+    tenths = []
+    if rounds and all(len(r) >= 10 for r in rounds):
+        per_round = [[pct(r[i * len(r) // 10:(i + 1) * len(r) // 10], 50) for i in range(10)] for r in rounds]
+        tenths = [median(t) for t in zip(*per_round)]
     return {"calls": len(v), "mean_ns": sum(v) / len(v) if v else 0.0,
-            "p50_ns": pct(v, 50), "p99_ns": pct(v, 99), "p50_by_tenth_ns": tenths}
+            "p50_ns": pct(v, 50), "p99_ns": pct(v, 99), "p50_by_tenth_ns": tenths,
+            "round_means_ns": [sum(r) / len(r) if r else 0.0 for r in rounds]}
 
 
 def us(ns):
@@ -79,11 +103,15 @@ def ratio(a, b):
 
 
 def ratios(res, k, o):
-    """ours/kernel: raw mean and p99, and net of the probe's own cost."""
+    """ours/kernel: raw mean and p99, net of the probe's own cost, and the
+    net mean ratio of each round (the two helpers' passes of one round ran
+    next to each other)."""
     K, O, P = res[k], res[o], res["calibrate"]
     return {"mean": ratio(O["mean_ns"], K["mean_ns"]), "p99": ratio(O["p99_ns"], K["p99_ns"]),
             "mean_net": ratio(O["mean_ns"] - P["mean_ns"], K["mean_ns"] - P["mean_ns"]),
-            "p50_net": ratio(O["p50_ns"] - P["p50_ns"], K["p50_ns"] - P["p50_ns"])}
+            "p50_net": ratio(O["p50_ns"] - P["p50_ns"], K["p50_ns"] - P["p50_ns"]),
+            "rounds_net": [ratio(o - P["mean_ns"], k - P["mean_ns"])
+                           for k, o in zip(K["round_means_ns"], O["round_means_ns"])]}
 
 
 def entered(path):
@@ -142,14 +170,15 @@ def profile(path, help_fn, fns, n):
 
 
 def guest(args):
-    res = {"krel": args.krel, "date": datetime.date.today().isoformat(), "n": args.n}
-    for name, fn in MAIN.items():
-        res[name] = summary(load(f"{args.dir}/{name}.ns").get(fn, []))
-        res[name]["entered"] = entered(f"{args.dir}/{name}.entered").get(fn)
-    # Both sampling passes send N INVITEs; the ratio is per INVITE all the
-    # same, as the timed ratios are per call.
-    res["profile"] = {alg: profile(f"{args.dir}/{name}.stacks", fn, fns, args.n)
-                      for alg, (name, fn, fns) in PROFILE.items()}
+    res = {"krel": args.krel, "date": datetime.date.today().isoformat(), "n": args.n,
+           "rounds": args.rounds}
+    for name, (session, alg, fn) in MAIN.items():
+        res[name] = summary(load(args.dir, session, alg, fn))
+        res[name]["entered"] = entered(f"{args.dir}/{session}.entered").get(fn)
+    # Each helper's passes send N INVITEs a round; the ratio is per INVITE
+    # all the same, as the timed ratios are per call.
+    res["profile"] = {alg: profile(f"{args.dir}/profile.stacks", fn, fns, args.n * args.rounds)
+                      for alg, (fn, fns) in PROFILE.items()}
     res["profile_ratio"] = ratio(res["profile"]["ours"]["per_invite"], res["profile"]["kernel"]["per_invite"])
     res["ratio"] = ratios(res, "kernel", "ours")
     if res["kernel-bighash"]["calls"] and res["ours-bighash"]["calls"]:
@@ -171,16 +200,18 @@ def guest(args):
         if key in res:
             r = res[key]
             print(f"# {key} ours/kernel: mean {fmt(r['mean'])}, p99 {fmt(r['p99'])}; less the "
-                  f"probe's own cost: mean {fmt(r['mean_net'])}, p50 {fmt(r['p50_net'])} (target <= 0.33)")
+                  f"probe's own cost: mean {fmt(r['mean_net'])}, p50 {fmt(r['p50_net'])}, "
+                  f"by round {', '.join(fmt(x) for x in r['rounds_net'])} (target <= 0.33)")
     print(f"# sampled ratio ours/kernel, samples per INVITE: {fmt(res['profile_ratio'])} (target <= 0.33)")
     # Every INVITE must have entered each helper, and some calls must have
     # been timed (kretprobes miss returns, sometimes most of them, in this
     # guest: the table says how many were timed).
     ok = True
+    sent = args.n * args.rounds
     for name in ("kernel", "ours"):
         s = res[name]
-        if (s["entered"] or 0) < args.n or not s["calls"]:
-            print(f"# {name}: {s['entered']} calls entered, {s['calls']} timed, of {args.n} INVITEs")
+        if (s["entered"] or 0) < sent or not s["calls"]:
+            print(f"# {name}: {s['entered']} calls entered, {s['calls']} timed, of {sent} INVITEs")
             ok = False
     for alg, p in res["profile"].items():
         if not p["samples"]:
@@ -205,8 +236,9 @@ def markdown(args):
         "Written by `make bench` (`bench/run`). TCG-emulated guest: absolute times are inflated,",
         "only the ratios count. Target: ours ≤ 1/3 of the kernel's (ratio ≤ 0.33).",
         "",
-        "| kernel | date | pass | what is timed | calls entered | timed | mean (µs) | p50 (µs) | p99 (µs) | p50 first → last tenth (µs) |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| kernel | date | helper | what is timed | rounds | calls entered | timed | mean (µs) | p50 (µs) | p99 (µs) "
+        "| mean, round by round (µs) | p50 first → last tenth (µs) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     labels = {"kernel": "nf_conntrack_sip + nf_nat_sip: `sip_help_udp`",
               "ours": "nf_sip_alg: `sip_alg_help`",
@@ -220,12 +252,15 @@ def markdown(args):
                 continue
             t = s["p50_by_tenth_ns"]
             trend = f"{us(t[0])} → {us(t[-1])}" if t else ""
-            lines.append(f"| {r['krel']} | {r['date']} | {name} | {label} | {s.get('entered') or '?'} | {s['calls']} | "
-                         f"{us(s['mean_ns'])} | {us(s['p50_ns'])} | {us(s['p99_ns'])} | {trend} |")
+            by_round = ", ".join(us(v) for v in s.get("round_means_ns", []))
+            lines.append(f"| {r['krel']} | {r['date']} | {name} | {label} | {r.get('rounds', 1)} | "
+                         f"{s.get('entered') or '?'} | {s['calls']} | {us(s['mean_ns'])} | {us(s['p50_ns'])} | "
+                         f"{us(s['p99_ns'])} | {by_round} | {trend} |")
     lines += [
         "",
-        "| kernel | pass | ours/kernel mean | ours/kernel p99 | net of probe: mean | net of probe: p50 | target ≤ 0.33 (net mean) |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| kernel | pass | ours/kernel mean | ours/kernel p99 | net of probe: mean | net of probe: p50 "
+        "| net mean, round by round | target ≤ 0.33 (net mean) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         for key, label in (("ratio", "default"), ("ratio_bighash", "expectation hash 16384")):
@@ -233,13 +268,14 @@ def markdown(args):
                 continue
             x = r[key]
             verdict = "met" if x["mean_net"] is not None and x["mean_net"] <= 1 / 3 else "**missed**"
+            by_round = ", ".join(fmt(v) for v in x.get("rounds_net", []))
             lines.append(f"| {r['krel']} | {label} | {fmt(x['mean'])} | {fmt(x['p99'])} | "
-                         f"{fmt(x['mean_net'])} | {fmt(x['p50_net'])} | {verdict} |")
+                         f"{fmt(x['mean_net'])} | {fmt(x['p50_net'])} | {by_round} | {verdict} |")
     lines += [
         "",
         f"## Where the time goes (sampling profile, {HZ} Hz)",
         "",
-        "Passes `profile-kernel` and `profile-ours`: the same N INVITEs on fresh state, no probe on",
+        "Session `profile`: the same rounds of N INVITEs per helper on fresh state, no probe on",
         "either helper, every CPU's kernel stack sampled. Samples per INVITE are those whose stack",
         "passes through the help function; the shares are inclusive (the function or anything it",
         f"calls), in % of its help function's samples, the top {TOP} of a fixed list of functions",
@@ -270,6 +306,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir")
     ap.add_argument("--n", type=int)
+    ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--krel")
     ap.add_argument("--json")
     ap.add_argument("--markdown")
