@@ -157,9 +157,12 @@ static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, boo
 	/*
 	 * A rewrite makes the packet linear (a reassembled datagram is not):
 	 * on a translated flow do it first and parse in place, not a copy.
-	 * Failing that, the copy below still works.
+	 * Not for a shared packet (a local TCP sender's, a tap's), which
+	 * would need a new head even when nothing is rewritten, nor in
+	 * observe mode. Failing that, the copy below still works.
 	 */
-	if (p->nat && skb_is_nonlinear(p->skb))
+	if (p->nat && skb_is_nonlinear(p->skb) && !skb_cloned(p->skb) &&
+	    READ_ONCE(p->sn->cfg.mode) != SIP_ALG_MODE_OBSERVE)
 		skb_linearize(p->skb);
 	buf = skb_header_pointer(p->skb, p->payloadoff, len, s->in);
 	if (!buf)

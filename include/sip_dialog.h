@@ -42,9 +42,10 @@ struct sip_alg_pin {
 };
 
 /*
- * Pins a dialog holds in its own allocation: a call's RTP and RTCP for
- * audio and video. More (video calls with many streams, re-INVITEs that
- * move media) are allocated one by one.
+ * Pins a dialog holds in its own allocation: the RTP and RTCP of an audio
+ * and a video stream, as one side's offer opens them. The other side's
+ * answer, further streams and re-INVITEs that move media get theirs
+ * allocated one by one. The slots make a dialog about 1 KiB.
  */
 #define SIP_ALG_DIALOG_PIN_SLOTS	4
 
@@ -73,6 +74,8 @@ struct sip_alg_dialog {
 	struct sip_alg_pin slots[SIP_ALG_DIALOG_PIN_SLOTS];
 	char callid[];
 };
+
+static_assert(SIP_ALG_DIALOG_PIN_SLOTS <= 8 * sizeof(((struct sip_alg_dialog *)0)->slots_used));
 
 /*
  * Longest Call-ID tracked: real ones are tens of bytes; a longer one is not

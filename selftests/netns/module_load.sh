@@ -28,8 +28,10 @@ run modprobe -r nf_sip_alg
 run modprobe nf_sip_alg ports=5062,5080
 for name in sip-alg sip-alg-1; do
 	run nft add table inet portcheck
-	run nft add ct helper inet portcheck h "{ type \"$name\" protocol udp; l3proto inet; }" ||
+	if ! run nft add ct helper inet portcheck h "{ type \"$name\" protocol udp; l3proto inet; }"; then
+		nft delete table inet portcheck
 		fail "no helper named $name with ports=5062,5080"
+	fi
 	run nft delete table inet portcheck
 done
 run modprobe -r nf_sip_alg
