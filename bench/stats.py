@@ -57,12 +57,13 @@ def lines(path):
 
 def load(out, session, alg, fn):
     """The durations of fn's calls during alg's pass of each round, by round."""
-    calls = [(f, int(start), int(ns)) for f, start, ns in lines(f"{out}/{session}.ns")]
+    # bpftrace's per-CPU buffers do not keep time order: sort by start.
+    calls = sorted((int(start), f, int(ns)) for f, start, ns in lines(f"{out}/{session}.ns"))
     by_round = {}
     for a, rnd, t0, t1 in lines(f"{out}/{session}.rounds"):
         if a == alg:
-            by_round[int(rnd)] = [ns for f, start, ns in calls if f == fn and int(t0) <= start <= int(t1)]
-    return [by_round[r] for r in sorted(by_round)]
+            by_round[int(rnd)] = [ns for start, f, ns in calls if f == fn and int(t0) <= start <= int(t1)]
+    return by_round
 
 
 def pct(v, p):
@@ -77,9 +78,11 @@ def median(v):
     return (s[(len(s) - 1) // 2] + s[len(s) // 2]) / 2 if s else 0
 
 
-def summary(rounds):
-    """Pooled over the rounds; the mean of each round; the median over the
-    rounds of each tenth's p50, which shows growth with the calls before."""
+def summary(by_round):
+    """Pooled over the rounds; the mean of each round (by round number); the
+    median over the rounds of each tenth's p50, which shows growth with the
+    calls before."""
+    rounds = [by_round[r] for r in sorted(by_round)]
     v = [ns for r in rounds for ns in r]
     tenths = []
     if rounds and all(len(r) >= 10 for r in rounds):
@@ -87,7 +90,8 @@ def summary(rounds):
         tenths = [median(t) for t in zip(*per_round)]
     return {"calls": len(v), "mean_ns": sum(v) / len(v) if v else 0.0,
             "p50_ns": pct(v, 50), "p99_ns": pct(v, 99), "p50_by_tenth_ns": tenths,
-            "round_means_ns": [sum(r) / len(r) if r else 0.0 for r in rounds]}
+            "round_means_ns": {str(r): sum(by_round[r]) / len(by_round[r])
+                               for r in sorted(by_round) if by_round[r]}}
 
 
 def us(ns):
@@ -110,8 +114,8 @@ def ratios(res, k, o):
     return {"mean": ratio(O["mean_ns"], K["mean_ns"]), "p99": ratio(O["p99_ns"], K["p99_ns"]),
             "mean_net": ratio(O["mean_ns"] - P["mean_ns"], K["mean_ns"] - P["mean_ns"]),
             "p50_net": ratio(O["p50_ns"] - P["p50_ns"], K["p50_ns"] - P["p50_ns"]),
-            "rounds_net": [ratio(o - P["mean_ns"], k - P["mean_ns"])
-                           for k, o in zip(K["round_means_ns"], O["round_means_ns"])]}
+            "rounds_net": [ratio(O["round_means_ns"][r] - P["mean_ns"], K["round_means_ns"][r] - P["mean_ns"])
+                           for r in sorted(K["round_means_ns"], key=int) if r in O["round_means_ns"]]}
 
 
 def entered(path):
@@ -252,7 +256,8 @@ def markdown(args):
                 continue
             t = s["p50_by_tenth_ns"]
             trend = f"{us(t[0])} → {us(t[-1])}" if t else ""
-            by_round = ", ".join(us(v) for v in s.get("round_means_ns", []))
+            means = s.get("round_means_ns", {})
+            by_round = ", ".join(us(means[k]) for k in sorted(means, key=int))
             lines.append(f"| {r['krel']} | {r['date']} | {name} | {label} | {r.get('rounds', 1)} | "
                          f"{s.get('entered') or '?'} | {s['calls']} | {us(s['mean_ns'])} | {us(s['p50_ns'])} | "
                          f"{us(s['p99_ns'])} | {by_round} | {trend} |")
