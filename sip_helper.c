@@ -307,20 +307,17 @@ int sip_alg_helper_init(void)
 				struct nf_conntrack_helper *h;
 
 				h = &sip_alg_helpers[sip_alg_nr_helpers++];
+				/*
+				 * The kernel names the helper of the default port
+				 * "sip-alg", the others "sip-alg-<i>": the first
+				 * port is the default, so that nft objects and
+				 * iptables' CT target find "sip-alg" whatever
+				 * ports= says.
+				 */
 				nf_ct_helper_init(h, l3[j], l4[k], SIP_ALG_HELPER_NAME,
-						  5060, ports[i], i, sip_alg_exp_policy,
+						  ports[0], ports[i], i, sip_alg_exp_policy,
 						  SIP_ALG_CLASS_NR - 1, sip_alg_help, NULL,
 						  THIS_MODULE);
-				/*
-				 * The kernel names a helper by whether its port is
-				 * the default one; nft objects and iptables' CT
-				 * target ask for "sip-alg" whatever ports= says.
-				 */
-				if (i == 0)
-					strscpy(h->name, SIP_ALG_HELPER_NAME, sizeof(h->name));
-				else
-					snprintf(h->name, sizeof(h->name), "%s-%u",
-						 SIP_ALG_HELPER_NAME, i);
 				h->destroy = sip_alg_helper_destroy;
 				h->data_len = sizeof(struct sip_alg_ct_data);
 			}

@@ -106,7 +106,7 @@ static void sip_alg_addr_from(union nf_inet_addr *a, const struct sip_alg_hostpo
 
 static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
 
-/* A slot of the dialog's own when one is free: a call's pins cost no allocation. */
+/* A slot of the dialog's own when one is free: its first pins cost no allocation. */
 static struct sip_alg_pin *sip_alg_pin_alloc(struct sip_alg_dialog *d)
 {
 	unsigned int i;

@@ -18,6 +18,7 @@ import argparse
 import datetime
 import json
 import os
+import statistics
 import sys
 
 # Result name: session, helper (alg) and the function timed.
@@ -73,11 +74,6 @@ def pct(v, p):
     return s[max(0, min(len(s) - 1, -(-len(s) * p // 100) - 1))]
 
 
-def median(v):
-    s = sorted(v)
-    return (s[(len(s) - 1) // 2] + s[len(s) // 2]) / 2 if s else 0
-
-
 def summary(by_round):
     """Pooled over the rounds; the mean of each round (by round number); the
     median over the rounds of each tenth's p50, which shows growth with the
@@ -87,7 +83,7 @@ def summary(by_round):
     tenths = []
     if rounds and all(len(r) >= 10 for r in rounds):
         per_round = [[pct(r[i * len(r) // 10:(i + 1) * len(r) // 10], 50) for i in range(10)] for r in rounds]
-        tenths = [median(t) for t in zip(*per_round)]
+        tenths = [statistics.median(t) for t in zip(*per_round)]
     return {"calls": len(v), "mean_ns": sum(v) / len(v) if v else 0.0,
             "p50_ns": pct(v, 50), "p99_ns": pct(v, 99), "p50_by_tenth_ns": tenths,
             "round_means_ns": {str(r): sum(by_round[r]) / len(by_round[r])
@@ -119,14 +115,7 @@ def ratios(res, k, o):
 
 
 def entered(path):
-    out = {}
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                fn, _, n = line.partition(" ")
-                if n.strip():
-                    out[fn] = int(n)
-    return out
+    return {fn: int(n) for fn, n in lines(path)}
 
 
 def stacks(path):

@@ -75,7 +75,9 @@ struct sip_alg_dialog {
 	char callid[];
 };
 
-static_assert(SIP_ALG_DIALOG_PIN_SLOTS <= 8 * sizeof(((struct sip_alg_dialog *)0)->slots_used));
+/* slots_used has a bit per slot. */
+static_assert(BITS_PER_BYTE * sizeof_field(struct sip_alg_dialog, slots_used) >=
+	      SIP_ALG_DIALOG_PIN_SLOTS);
 
 /*
  * Longest Call-ID tracked: real ones are tens of bytes; a longer one is not

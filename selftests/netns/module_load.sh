@@ -39,5 +39,9 @@ run modprobe -r nf_sip_alg
 # The default port second: it must not claim the first one's name.
 run modprobe nf_sip_alg ports=5080,5060
 run modprobe -r nf_sip_alg
+# Beside nf_conntrack_sip, which holds 5060, as the README says.
+run modprobe nf_conntrack_sip
+run modprobe nf_sip_alg ports=5062 || fail "nf_sip_alg ports=5062 refused beside nf_conntrack_sip"
+run modprobe -r nf_sip_alg nf_conntrack_sip
 
 dmesg | grep nf_sip_alg
