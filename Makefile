@@ -31,6 +31,11 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 # What makes up the kernel module, for the per-kernel build trees and DKMS.
 KBUILD_SOURCES = Kbuild $(wildcard *.c *.h) include
 STYLE_SOURCES = $(wildcard *.c *.h include/*.h include/*/*.h include/*/*/*.h)
+# sipalgctl is userspace: a signal flag must be volatile sig_atomic_t, libc
+# names its formats PRIu64, there is no __printf(), and its macros name an
+# array twice only for ARRAY_SIZE(), which does not evaluate it.
+TOOLS_STYLE_SOURCES = $(wildcard tools/sipalgctl/*.c tools/sipalgctl/*.h)
+TOOLS_STYLE_IGNORE = VOLATILE,CAMELCASE,PREFER_DEFINED_ATTRIBUTE_MACRO,MACRO_ARG_REUSE
 
 # Builds for other kernels than the top-level one go to .build/<krel>/, a tree
 # of symlinks to the sources: Kbuild puts objects next to the sources (M=), so
@@ -55,7 +60,7 @@ help:
 	@echo '  make kbuild KREL=<release>       build in $(BUILD_ROOT)/<release>/ (used by the tests)'
 	@echo '  make build-all                   kbuild for every installed kernel: $(CHECK_KRELS)'
 	@echo '  make sparse                      sparse (C=2) over the module, must print nothing'
-	@echo '  make style                       checkpatch --strict over our C sources'
+	@echo '  make style                       checkpatch --strict over our C sources and sipalgctl'
 	@echo '  make tools                       build tools/sipalgctl/sipalgctl (needs libmnl-dev)'
 	@echo '  make uapi | uapi-check            regenerate | verify $(UAPI_HEADER) from $(NL_SPEC)'
 	@echo 'Test'
@@ -112,6 +117,8 @@ $(CHECKPATCH):
 
 style checkpatch: $(CHECKPATCH)
 	$(CHECKPATCH) --strict --no-tree --quiet --show-types -f $(STYLE_SOURCES)
+	$(CHECKPATCH) --strict --no-tree --quiet --show-types --ignore $(TOOLS_STYLE_IGNORE) \
+		-f $(TOOLS_STYLE_SOURCES)
 
 # The userspace parts have their own Makefiles; until they exist, say so.
 define delegate
