@@ -193,27 +193,31 @@ pass() {
 	topo_teardown
 }
 
-# $ROUNDS rounds of one pass per helper in <algs>, the order turned round
-# every other round, all under one bpftrace session (timed or sampled).
+# $ROUNDS rounds of one pass per helper in <alg>..., the order turned round
+# every other round.
+#   rounds <session> <count> <alg>...
+rounds() {
+	local session=$1 count=$2 r a
+	shift 2
+	local algs=("$@") order
+	for r in $(seq "$ROUNDS"); do
+		order=("${algs[@]}")
+		if [ $((r % 2)) -eq 0 ] && [ ${#algs[@]} -eq 2 ]; then
+			order=("${algs[1]}" "${algs[0]}")
+		fi
+		for a in "${order[@]}"; do
+			pass "$session" "$a" "$r" "$count"
+		done
+	done
+}
+
+# The rounds of <alg>... under one bpftrace session, timed or sampled.
 #   session <name> timed|sampled "<functions>" <count> <alg>...
 session() {
-	local name=$1 how=$2 what=$3 count=$4 r
+	local name=$1 how=$2 what=$3 count=$4
 	shift 4
-	local algs=("$@")
 	rm -f "$out/$name.rounds"
-	rounds() {
-		local a order
-		for r in $(seq "$ROUNDS"); do
-			order=("${algs[@]}")
-			if [ $((r % 2)) -eq 0 ] && [ ${#algs[@]} -eq 2 ]; then
-				order=("${algs[1]}" "${algs[0]}")
-			fi
-			for a in "${order[@]}"; do
-				pass "$name" "$a" "$r" "$count"
-			done
-		done
-	}
-	"$how" "$name" "$what" rounds || rc=1
+	"$how" "$name" "$what" rounds "$name" "$count" "$@" || rc=1
 }
 
 load_helpers
@@ -227,12 +231,13 @@ session profile sampled "sip_help_udp sip_alg_help" "$N" kernel ours
 # The kernel sizes its expectation hash as conntrack's hash / 256, rounded
 # up to a page of buckets: 512 in this VM (each pass's first line says), so
 # thousands of pending pinholes (ours keeps every call's; the kernel's
-# helper evicts all but the last few) make long chains. The same rounds
-# with 16384 buckets show how much that costs.
+# helper evicts all but the last few) make long chains. The same rounds,
+# timed and sampled, with 16384 buckets show how much that costs.
 if unload nf_sip_alg nf_nat_sip nf_conntrack_sip nft_ct nft_masq nft_chain_nat nft_nat nf_nat \
 	nf_conntrack_netlink nf_conntrack && modprobe nf_conntrack expect_hashsize=16384; then
 	load_helpers
 	session bighash timed "sip_help_udp sip_alg_help" "$N" kernel ours
+	session profile-bighash sampled "sip_help_udp sip_alg_help" "$N" kernel ours
 else
 	echo "# cannot reload nf_conntrack with a larger hash: $(lsmod | grep '^nf_conntrack ')"
 fi

@@ -10,8 +10,9 @@ state. OUT/<session>.ns holds "<function> <start ns> <ns>" lines, one per
 timed call, and OUT/<session>.rounds "<alg> <round> <start ns> <end ns>",
 one per pass: timed (kernel: sip_help_udp, ours: sip_alg_help), calibrate
 (a near-empty function: what a kprobe/kretprobe pair costs) and bighash (as
-timed, with a larger expectation hash). OUT/profile.stacks holds bpftrace's
-map of the kernel stacks sampled during the profile session.
+timed, with a larger expectation hash). OUT/profile.stacks and
+OUT/profile-bighash.stacks hold bpftrace's maps of the kernel stacks sampled
+during the sampling sessions (the second with the larger hash).
 """
 
 import argparse
@@ -46,6 +47,9 @@ PROFILE = {
 # a stack counts once however many of them it holds.
 ALLOC_PREFIXES = ("kmem_cache_alloc", "__kmem_cache_alloc", "kmalloc_trace", "__kmalloc")
 HZ = 4999  # profile:hz in bench/guest.sh
+# Result name of each sampling session's profile: the session, and its
+# expectation hash as results.md names it.
+SAMPLED = {"profile": ("profile", "default"), "profile_bighash": ("profile-bighash", "16384")}
 TOP = 6  # shares per helper in results.md
 
 
@@ -170,9 +174,13 @@ def guest(args):
         res[name]["entered"] = entered(f"{args.dir}/{session}.entered").get(fn)
     # Each helper's passes send N INVITEs a round; the ratio is per INVITE
     # all the same, as the timed ratios are per call.
-    res["profile"] = {alg: profile(f"{args.dir}/profile.stacks", fn, fns, args.n * args.rounds)
-                      for alg, (fn, fns) in PROFILE.items()}
-    res["profile_ratio"] = ratio(res["profile"]["ours"]["per_invite"], res["profile"]["kernel"]["per_invite"])
+    for key, (session, _) in SAMPLED.items():
+        path = f"{args.dir}/{session}.stacks"
+        if key != "profile" and not os.path.exists(path):
+            continue
+        p = res[key] = {alg: profile(path, fn, fns, args.n * args.rounds)
+                        for alg, (fn, fns) in PROFILE.items()}
+        res[key + "_ratio"] = ratio(p["ours"]["per_invite"], p["kernel"]["per_invite"])
     res["ratio"] = ratios(res, "kernel", "ours")
     if res["kernel-bighash"]["calls"] and res["ours-bighash"]["calls"]:
         res["ratio_bighash"] = ratios(res, "kernel-bighash", "ours-bighash")
@@ -184,18 +192,21 @@ def guest(args):
         print(f"# {name}: {s['calls']} calls, mean {s['mean_ns'] / 1000:.1f} us, "
               f"p50 {s['p50_ns'] / 1000:.1f} us, p99 {s['p99_ns'] / 1000:.1f} us, "
               f"p50 per tenth {[round(x / 1000) for x in s['p50_by_tenth_ns']]}")
-    for alg, p in res["profile"].items():
-        shares = ", ".join(f"{fn} {100 * x:.0f}%" if x else f"{fn} no sample"
-                           for fn, x in sorted(p["share"].items(), key=lambda kv: -kv[1]))
-        print(f"# profile-{alg}: {p['samples']} of {p['samples_total']} samples under {p['help']}, "
-              f"{p['per_invite']:.2f} per INVITE; inclusive: {shares}")
+    for key in (k for k in SAMPLED if k in res):
+        for alg, p in res[key].items():
+            shares = ", ".join(f"{fn} {100 * x:.0f}%" if x else f"{fn} no sample"
+                               for fn, x in sorted(p["share"].items(), key=lambda kv: -kv[1]))
+            print(f"# {key}-{alg}: {p['samples']} of {p['samples_total']} samples under {p['help']}, "
+                  f"{p['per_invite']:.2f} per INVITE; inclusive: {shares}")
     for key in ("ratio", "ratio_bighash"):
         if key in res:
             r = res[key]
             print(f"# {key} ours/kernel: mean {fmt(r['mean'])}, p99 {fmt(r['p99'])}; less the "
                   f"probe's own cost: mean {fmt(r['mean_net'])}, p50 {fmt(r['p50_net'])}, "
                   f"by round {', '.join(fmt(x) for x in r['rounds_net'])} (target <= 0.33)")
-    print(f"# sampled ratio ours/kernel, samples per INVITE: {fmt(res['profile_ratio'])} (target <= 0.33)")
+    for key in (k for k in SAMPLED if k in res):
+        print(f"# {key}: sampled ratio ours/kernel, samples per INVITE: {fmt(res[key + '_ratio'])} "
+              "(target <= 0.33)")
     # Every INVITE must have entered each helper, and some calls must have
     # been timed (kretprobes miss returns, sometimes most of them, in this
     # guest: the table says how many were timed).
@@ -206,10 +217,11 @@ def guest(args):
         if (s["entered"] or 0) < sent or not s["calls"]:
             print(f"# {name}: {s['entered']} calls entered, {s['calls']} timed, of {sent} INVITEs")
             ok = False
-    for alg, p in res["profile"].items():
-        if not p["samples"]:
-            print(f"# profile-{alg}: no sample under {p['help']}")
-            ok = False
+    for key in (k for k in SAMPLED if k in res):
+        for alg, p in res[key].items():
+            if not p["samples"]:
+                print(f"# {key}-{alg}: no sample under {p['help']}")
+                ok = False
     return 0 if ok else 1
 
 
@@ -269,25 +281,29 @@ def markdown(args):
         "",
         f"## Where the time goes (sampling profile, {HZ} Hz)",
         "",
-        "Session `profile`: the same rounds of N INVITEs per helper on fresh state, no probe on",
-        "either helper, every CPU's kernel stack sampled. Samples per INVITE are those whose stack",
+        "Sessions `profile` and `profile-bighash`: the same rounds of N INVITEs per helper on fresh",
+        "state, no probe on either helper, every CPU's kernel stack sampled (the second with the",
+        "expectation hash of 16384 buckets). Samples per INVITE are those whose stack",
         "passes through the help function; the shares are inclusive (the function or anything it",
         f"calls), in % of its help function's samples, the top {TOP} of a fixed list of functions",
         "(`.build/bench/<krel>/bench/summary.json` has them all).",
         "",
-        "| kernel | date | samples per INVITE: `sip_help_udp` | `sip_alg_help` | ours/kernel (target ≤ 0.33) "
-        "| nf_sip_alg: inclusive share | nf_conntrack_sip + nf_nat_sip: inclusive share |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| kernel | date | expectation hash | samples per INVITE: `sip_help_udp` | `sip_alg_help` "
+        "| ours/kernel (target ≤ 0.33) | nf_sip_alg: inclusive share "
+        "| nf_conntrack_sip + nf_nat_sip: inclusive share |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
-        # A summary from before the sampling passes has no row here.
-        if "profile_ratio" not in r:
-            continue
-        p = r["profile"]
-        x = r["profile_ratio"]
-        verdict = "met" if x is not None and x <= 1 / 3 else "**missed**"
-        lines.append(f"| {r['krel']} | {r['date']} | {p['kernel']['per_invite']:.2f} | {p['ours']['per_invite']:.2f} | "
-                     f"{fmt(x)}, {verdict} | {top_shares(p['ours'])} | {top_shares(p['kernel'])} |")
+        for key, (_, label) in SAMPLED.items():
+            # A summary from before a sampling session has no row for it.
+            if key + "_ratio" not in r:
+                continue
+            p = r[key]
+            x = r[key + "_ratio"]
+            verdict = "met" if x is not None and x <= 1 / 3 else "**missed**"
+            lines.append(f"| {r['krel']} | {r['date']} | {label} | {p['kernel']['per_invite']:.2f} | "
+                         f"{p['ours']['per_invite']:.2f} | {fmt(x)}, {verdict} | "
+                         f"{top_shares(p['ours'])} | {top_shares(p['kernel'])} |")
     if args.notes:
         with open(args.notes) as f:
             lines += ["", f.read().rstrip()]
