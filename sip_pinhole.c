@@ -202,17 +202,49 @@ static void sip_alg_pin_del(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 	sip_alg_count(sn, SIP_ALG_STAT_EXPECT_REMOVED);
 }
 
+/* The newest pin @side opened for its stream at @addr, @port. */
 static struct sip_alg_pin *sip_alg_pin_find(struct sip_alg_dialog *d, u8 class, u8 side,
 					    const union nf_inet_addr *addr, u16 port)
 {
 	struct sip_alg_pin *pin;
 
-	list_for_each_entry(pin, &d->pins, list) {
+	list_for_each_entry_reverse(pin, &d->pins, list) {
 		if (pin->class == class && pin->side == side && pin->real_port == port &&
 		    pin->nat != SIP_ALG_PIN_NAT_SNAT && nf_inet_addr_cmp(&pin->real_addr, addr))
 			return pin;
 	}
 	return NULL;
+}
+
+/*
+ * A stream announced again keeps its public port, and gets a pinhole there
+ * again once @old, its newest, was used up or expired: the far side may
+ * send from elsewhere now (a transfer, a media server, or its flow timed
+ * out during a hold).
+ */
+static void sip_alg_pin_renew(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
+			      struct sip_alg_pin_spec *spec, const struct sip_alg_pin *old)
+{
+	struct nf_conntrack_expect *live;
+	bool waiting;
+
+	if (!old)
+		return;
+	if (!old->has_ct) {
+		live = nf_ct_expect_find_get(p->sn->net, nf_ct_zone(p->ct), &old->exp->tuple);
+		waiting = live == old->exp;
+		if (live)
+			nf_ct_expect_put(live);
+		if (waiting)
+			return;
+	}
+	spec->dport = old->pub_port;
+	if (sip_alg_pin_add(p, d, spec)) {
+		sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_FAILED);
+		return;
+	}
+	/* Same public port, same inside endpoint: the same SNAT pin serves it. */
+	list_last_entry(&d->pins, struct sip_alg_pin, list)->has_snat = old->has_snat;
 }
 
 /*
@@ -305,6 +337,11 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	old = sip_alg_pin_find(d, SIP_ALG_CLASS_RTP, p->dir, &rtp.real_addr, m->port);
 	if (old) {
 		port = old->pub_port;
+		sip_alg_pin_renew(p, d, &rtp, old);
+		if (!m->rtcp_mux)
+			sip_alg_pin_renew(p, d, &rtcp,
+					  sip_alg_pin_find(d, SIP_ALG_CLASS_RTCP, p->dir,
+							   &rtcp.real_addr, rtcp.real_port));
 		goto mapped;
 	}
 

@@ -511,7 +511,8 @@ def trunk(topo, args):
 
 def media(topo, args):
     """4 media lines (2 audio, 2 video), a=rtcp, a=rtcp-mux; hold with
-    a=sendonly, then with c=0.0.0.0 and a=inactive, and resume, by re-INVITE."""
+    a=sendonly, then with c=0.0.0.0 and a=inactive, and resume, by re-INVITE;
+    then a re-INVITE the far side answers from other ports."""
     phone, server = topo.phone, topo.server
     ph_ports, sv_ports = [40000, 40010, 40020, 40030], [50000, 50010, 50020, 50030]
     # Line 0 has its RTCP on a port of its own, line 1 multiplexes it.
@@ -548,16 +549,17 @@ def media(topo, args):
     got = rtp_ph[1].count(3)
     expect(got == 3, f"line 1: multiplexed RTCP reaches the phone's RTP port: {got}/3")
 
-    def reinvite(version, what, **kw):
-        before = stats(topo)
+    def reinvite(version, what, answer_ports=sv_ports, **kw):
         req = call.request("INVITE", sdp(phone, ph_ports, sess_version=version,
                                          extra=ph_extra, **kw))
         ans_dir = {"sendonly": "recvonly", "inactive": "inactive"}.get(kw.get("direction"))
-        call.respond(req, 200, sdp(server, sv_ports, sess_version=version, extra=sv_extra,
+        call.respond(req, 200, sdp(server, answer_ports, sess_version=version, extra=sv_extra,
                                    direction=ans_dir), to_tag=call.d.to_tag)
         call.request("ACK", cseq=call.d.cseq)
-        created = stats_delta(before, stats(topo)).get("expect_created", 0)
-        expect(created == 0, f"{what}: no new expectation ({created})")
+        # The media so far used the pinholes up: each port has one waiting again.
+        exps = sorted((e.cls, e.dport) for e in expectations(topo) if e.dst == topo.public)
+        expect(exps == want, f"{what}: a pinhole waits on each of the call's public ports and "
+               f"no other (want {want}, have {exps})")
         return req
 
     req = reinvite(2, "hold (a=sendonly)", direction="sendonly")
@@ -577,8 +579,20 @@ def media(topo, args):
     for i in range(4):
         media_both_ways(f"resumed line {i}", rtp_sv[i], (topo.public, pubs[i]), rtp_ph[i],
                         (server.addr, sv_ports[i]))
+
+    # The far side answers a re-INVITE from other ports (a media server, a
+    # transfer): its media reaches the phone on the public ports of before.
+    moved = [p + 100 for p in sv_ports]
+    rtp_mv = [server.udp(p) for p in moved]
+    req = reinvite(5, "far side moves", answer_ports=moved)
+    got = [m[1] for m in req.sdp_media()]
+    check(got == pubs, f"far side moves: the phone's public ports stay ({got} vs {pubs})")
+    for i in range(4):
+        media_both_ways(f"moved line {i}", rtp_mv[i], (topo.public, pubs[i]), rtp_ph[i],
+                        (server.addr, moved[i]))
     call.bye()
-    gone_after_grace(topo, set(ph_ports + sv_ports + pubs) | {p + 1 for p in ph_ports + sv_ports + pubs}
+    gone_after_grace(topo, set(ph_ports + sv_ports + moved + pubs)
+                     | {p + 1 for p in ph_ports + sv_ports + moved + pubs}
                      | set(ph_rtcp.values()) | set(pub_rtcp.values()), "after BYE")
     no_dialog_left(topo)
 
