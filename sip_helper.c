@@ -37,7 +37,8 @@ static unsigned int sip_alg_nr_helpers;
 /*
  * max_expected 0 means no per-master limit: a trunk carries every call on
  * one conntrack, and the kernel's u8 counters would evict the oldest call's
- * media. The dialog table bounds what we open (max_dialogs, max_media).
+ * media. The dialog table bounds what we open (max_dialogs, and per call
+ * SIP_ALG_DIALOG_MAX_PINS).
  */
 static const struct nf_conntrack_expect_policy sip_alg_exp_policy[SIP_ALG_CLASS_NR] = {
 	[SIP_ALG_CLASS_SIGNALLING] = {

@@ -137,6 +137,8 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	struct sip_alg_pin *pin;
 	int ret;
 
+	if (d->n_pins >= SIP_ALG_DIALOG_MAX_PINS)
+		return -ENOSPC;
 	pin = sip_alg_pin_alloc(d);
 	if (!pin)
 		return -ENOMEM;
@@ -220,15 +222,19 @@ static struct sip_alg_pin *sip_alg_pin_find(struct sip_alg_dialog *d, u8 class, 
  * A stream announced again keeps its public port, and gets a pinhole there
  * again once @old, its newest, was used up or expired: the far side may
  * send from elsewhere now (a transfer, a media server, or its flow timed
- * out during a hold).
+ * out during a hold). A used pin stays, for its conntrack to be ended with
+ * the call; an expired one is replaced, so that refreshes add nothing. The
+ * new pin has no SNAT pin yet: the old one was single-use, for the old far
+ * side.
  */
 static void sip_alg_pin_renew(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
-			      struct sip_alg_pin_spec *spec, const struct sip_alg_pin *old)
+			      struct sip_alg_pin_spec *spec, struct sip_alg_pin *old)
 {
 	struct nf_conntrack_expect *live;
 	bool waiting;
+	int ret;
 
-	if (!old)
+	if (!old || old->nat != spec->nat)
 		return;
 	if (!old->has_ct) {
 		live = nf_ct_expect_find_get(p->sn->net, nf_ct_zone(p->ct), &old->exp->tuple);
@@ -239,12 +245,13 @@ static void sip_alg_pin_renew(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 			return;
 	}
 	spec->dport = old->pub_port;
-	if (sip_alg_pin_add(p, d, spec)) {
-		sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_FAILED);
-		return;
-	}
-	/* Same public port, same inside endpoint: the same SNAT pin serves it. */
-	list_last_entry(&d->pins, struct sip_alg_pin, list)->has_snat = old->has_snat;
+	if (!old->has_ct)
+		sip_alg_pin_del(p->sn, d, old);
+	ret = sip_alg_pin_add(p, d, spec);
+	/* As for a first announcement: another call may hold a plain one. */
+	if (ret && !(ret == -EBUSY && spec->nat == SIP_ALG_PIN_NAT_PLAIN))
+		sip_alg_count(p->sn, ret == -EBUSY ? SIP_ALG_STAT_FAIL_PORTS :
+				     SIP_ALG_STAT_EXPECT_FAILED);
 }
 
 /*
@@ -395,7 +402,8 @@ static void sip_alg_pin_snat(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 		if (in->nat != SIP_ALG_PIN_NAT_DNAT || in->has_snat ||
 		    in->class == SIP_ALG_CLASS_SIGNALLING || in->pub_port == in->real_port)
 			continue;
-		list_for_each_entry(peer, &d->pins, list) {
+		/* The far side's newest: it may have moved since. */
+		list_for_each_entry_reverse(peer, &d->pins, list) {
 			if (peer->nat == SIP_ALG_PIN_NAT_PLAIN && peer->side != in->side &&
 			    peer->class == in->class && peer->media == in->media)
 				break;

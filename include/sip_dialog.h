@@ -75,7 +75,17 @@ struct sip_alg_dialog {
 	char callid[];
 };
 
-/* slots_used has a bit per slot. */
+/*
+ * Most pins a dialog holds: RTP and RTCP of each side's streams (at most
+ * SDP_ALG_MAX_MEDIA an SDP), SNAT pins beside them, and those of media moved
+ * or reopened since; used pins stay until the call ends. A bound on what
+ * one call can take of the kernel's expectation table and of memory.
+ */
+#define SIP_ALG_DIALOG_MAX_PINS		(16 * SDP_ALG_MAX_MEDIA)
+
+/* n_pins counts them; slots_used has a bit per slot. */
+static_assert(SIP_ALG_DIALOG_MAX_PINS <
+	      1UL << (BITS_PER_BYTE * sizeof_field(struct sip_alg_dialog, n_pins)));
 static_assert(BITS_PER_BYTE * sizeof_field(struct sip_alg_dialog, slots_used) >=
 	      SIP_ALG_DIALOG_PIN_SLOTS);
 

@@ -549,31 +549,41 @@ def media(topo, args):
     got = rtp_ph[1].count(3)
     expect(got == 3, f"line 1: multiplexed RTCP reaches the phone's RTP port: {got}/3")
 
-    def reinvite(version, what, answer_ports=sv_ports, **kw):
+    def reinvite(version, what, created, answer_ports=sv_ports, **kw):
+        """A re-INVITE from the phone and the server's 200: `created` pinholes
+        are opened (again), none fails, and a pinhole waits on each public
+        port of the call and no other."""
+        before = stats(topo)
         req = call.request("INVITE", sdp(phone, ph_ports, sess_version=version,
                                          extra=ph_extra, **kw))
         ans_dir = {"sendonly": "recvonly", "inactive": "inactive"}.get(kw.get("direction"))
         call.respond(req, 200, sdp(server, answer_ports, sess_version=version, extra=sv_extra,
                                    direction=ans_dir), to_tag=call.d.to_tag)
         call.request("ACK", cseq=call.d.cseq)
-        # The media so far used the pinholes up: each port has one waiting again.
+        delta = stats_delta(before, stats(topo))
+        failed = {k: v for k, v in delta.items() if k == "expect_failed" or k.startswith("fail")}
+        got = delta.get("expect_created", 0)
+        expect(got == created and not failed, f"{what}: {created} pinholes opened, none failed "
+               f"(opened {got}, failures {failed})")
         exps = sorted((e.cls, e.dport) for e in expectations(topo) if e.dst == topo.public)
         expect(exps == want, f"{what}: a pinhole waits on each of the call's public ports and "
                f"no other (want {want}, have {exps})")
         return req
 
-    req = reinvite(2, "hold (a=sendonly)", direction="sendonly")
+    # The media above used the phone's RTP pinholes and three RTCP ones up:
+    # they open again on the same ports. The server's, never used, wait on.
+    req = reinvite(2, "hold (a=sendonly)", 7, direction="sendonly")
     check([m[1] for m in req.sdp_media()] == pubs and b"a=sendonly" in req.body,
           f"hold (a=sendonly): same public ports, a=sendonly kept ({req.sdp_media()})")
     rtp_send(rtp_ph[0], (server.addr, sv_ports[0]), 3)
     got = rtp_sv[0].count(3)
     expect(got == 3, f"hold (a=sendonly): the holding phone's RTP still flows: {got}/3")
 
-    req = reinvite(3, "hold (c=0.0.0.0, a=inactive)", conn=topo.any, direction="inactive")
+    req = reinvite(3, "hold (c=0.0.0.0, a=inactive)", 0, conn=topo.any, direction="inactive")
     announces(topo, req, 4, topo.any, "hold (inactive) re-INVITE at the server")
     check(req.body.count(b"a=inactive") == 4, "hold (inactive): a=inactive kept on the 4 lines")
 
-    req = reinvite(4, "resume")
+    req = reinvite(4, "resume", 0)
     got = [m[1] for m in announces(topo, req, 4, topo.public, "resume re-INVITE at the server")]
     check(got == pubs, f"resume: the public ports of the call's setup again ({got} vs {pubs})")
     for i in range(4):
@@ -584,7 +594,11 @@ def media(topo, args):
     # transfer): its media reaches the phone on the public ports of before.
     moved = [p + 100 for p in sv_ports]
     rtp_mv = [server.udp(p) for p in moved]
-    req = reinvite(5, "far side moves", answer_ports=moved)
+    # The resumed media rode the flows of before, so the phone's pinholes
+    # still wait: the server's 7 at its new ports, and for line 0's RTCP
+    # (own port 40005, public 40001) the SNAT pin to the server's new one
+    # in place of that plain pinhole.
+    req = reinvite(5, "far side moves", 8, answer_ports=moved)
     got = [m[1] for m in req.sdp_media()]
     check(got == pubs, f"far side moves: the phone's public ports stay ({got} vs {pubs})")
     for i in range(4):
@@ -823,7 +837,8 @@ def sipp_check(topo, args):
 def port_clash(topo, args):
     """Two calls announce the same inside RTP port: the second gets the next
     free public pair, and when the phone speaks first its media still leaves
-    from that announced pair, so the server's answer reaches it."""
+    from that announced pair, so the server's answer reaches it; the same
+    once the server has moved its media by re-INVITE."""
     phone, server = topo.phone, topo.server
     sig_ph, sig_sv = phone.udp(5060), server.udp(5060)
     rtp_ph = phone.udp(40000)
@@ -845,6 +860,24 @@ def port_clash(topo, args):
     rtp_send(rtp_sv[1], (topo.public, pubs[1]), 3)
     got = rtp_ph.count(3)
     expect(got == 3, f"the server's media of call 2 reaches the phone {got}/3")
+
+    # Call 2's server answers a re-INVITE from another port. The phone,
+    # speaking first again, still leaves from the call's public port, and
+    # the server's media from its new port reaches it there.
+    call = calls[1]
+    rtp_mv = server.udp(50102)
+    inv = call.request("INVITE", sdp(phone, [40000], sess_version=2))
+    check(inv.sdp_media()[0][1] == pubs[1], f"the re-INVITE keeps public port {pubs[1]}")
+    call.respond(inv, 200, sdp(server, [50102], sess_version=2), to_tag=call.d.to_tag)
+    call.request("ACK", cseq=call.d.cseq)
+    rtp_send(rtp_ph, (server.addr, 50102), 3)
+    got = rtp_mv.count(3)
+    expect(got == 3, f"after the move, the phone's media reaches the server's new port {got}/3")
+    sources = {src[1] for src in rtp_mv.sources}
+    expect(sources == {pubs[1]}, f"it comes from the announced public port {pubs[1]} ({sources})")
+    rtp_send(rtp_mv, (topo.public, pubs[1]), 3)
+    got = rtp_ph.count(3)
+    expect(got == 3, f"the server's media from its new port reaches the phone {got}/3")
     for call in calls:
         call.bye()
     no_dialog_left(topo)

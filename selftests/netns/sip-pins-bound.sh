@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# One call holds at most 1,024 pinholes (SIP_ALG_DIALOG_MAX_PINS): used
+# ones stay with the call until it ends, so a call that keeps moving its
+# media must not take the kernel's whole expectation table. With
+# max_media=64 an SDP opens 128 (RTP and RTCP per stream): the INVITE and
+# the 200 take 256, each re-INVITE that moves the phone's media 128 more.
+# After six moves the call holds 1,024; the seventh opens none, counts
+# expect_failed, and still passes rewritten.
+
+set -euo pipefail
+. "$(dirname "$0")/../lib/test.sh"
+. "$SELFTESTS/lib/topo.sh"
+require nft conntrack python3 sysctl
+
+run modprobe nf_sip_alg
+topo_setup
+topo_attach_helper
+run in_router sysctl -qw net.netfilter.sip_alg.max_media=64
+
+# Room for more than the call may hold. The limit is global, and writable
+# only in the initial namespace: put back what was there when the test ends.
+key=net.netfilter.nf_conntrack_expect_max
+old=$(sysctl -n $key)
+trap 'sysctl -qw $key=$old; topo_teardown' EXIT
+run sysctl -qw $key=2048
+
+python3 - <<'PY' || fail "the call's pinholes are not bounded as they should be"
+import os
+import sys
+sys.path.insert(0, os.path.join(os.environ["SELFTESTS"], "lib"))
+from scenarios import Topo, check, outbound_call, run_in, stats, stats_delta
+from sipnet import sdp
+
+STREAMS, BOUND = 64, 1024
+topo = Topo(4)
+phone, server = topo.phone, topo.server
+call = outbound_call(topo)
+call.quiet = True
+answer = sdp(server, [50000 + 2 * i for i in range(STREAMS)])
+
+
+def offer(k):
+    return sdp(phone, [20000 + 2 * STREAMS * k + 2 * i for i in range(STREAMS)],
+               sess_version=k + 1)
+
+
+def pinholes():
+    table = run_in(topo.router, "cat", "/proc/net/nf_conntrack_expect").splitlines()
+    return len([ln for ln in table if ln.strip()])
+
+
+call.establish(offer(0), answer, provisional=())
+for k in range(1, 8):
+    before = stats(topo)
+    inv = call.request("INVITE", offer(k))
+    call.respond(inv, 200, answer, to_tag=call.d.to_tag)
+    call.request("ACK", cseq=call.d.cseq)
+    got = [m[1] for m in inv.sdp_media()]
+    check(len(got) == STREAMS and all(got), f"move {k}: the re-INVITE arrives with its "
+          f"{STREAMS} streams ({len(got)})")
+    check(f"c=IN IP4 {topo.public}".encode() in inv.body, f"move {k}: c= is rewritten")
+    d = stats_delta(before, stats(topo))
+    created, failed = d.get("expect_created", 0), d.get("expect_failed", 0)
+    held = 256 + 128 * k
+    if held <= BOUND:
+        check((created, failed) == (128, 0), f"move {k}: 128 pinholes opened, none failed "
+              f"(created {created}, failed {failed})")
+    else:
+        check(created == 0 and failed > 0, f"move {k}: past {BOUND}, none opened and "
+              f"expect_failed rose (created {created}, failed {failed})")
+s = stats(topo)
+check(s["expect_created"] == BOUND and pinholes() == BOUND,
+      f"the call holds {BOUND} pinholes (expect_created {s['expect_created']}, "
+      f"{pinholes()} in the table)")
+call.bye()
+PY
+echo "a call's pinholes are bounded, and its messages pass past the bound"
