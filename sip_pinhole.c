@@ -69,17 +69,32 @@ static struct hlist_head *sip_alg_pin_bucket(struct sip_alg_net *sn,
 }
 
 /*
+ * Whether the expectation of @pin still waits in the kernel's table: it
+ * may have been used up or have expired since, which only the table knows.
+ */
+static bool sip_alg_pin_waiting(struct net *net, const struct nf_conntrack_zone *zone,
+				const struct sip_alg_pin *pin)
+{
+	struct nf_conntrack_expect *live;
+	bool waiting;
+
+	live = nf_ct_expect_find_get(net, zone, &pin->exp->tuple);
+	waiting = live == pin->exp;
+	if (live)
+		nf_ct_expect_put(live);
+	return waiting;
+}
+
+/*
  * The kernel replaces an expectation of the same master and tuple instead
  * of refusing it, which would steal another call's pinhole on a trunk.
  * Expectations of other masters it refuses itself (-EBUSY); those of the
- * same master are all ours, in sn->pins. A pin there may hold an
- * expectation that has since been used up or expired: only then is the
- * kernel's table asked whether it is still waiting.
+ * same master are all ours, in sn->pins, where used-up ones stay until
+ * their call ends.
  */
 static bool sip_alg_pin_would_replace(struct sip_alg_net *sn,
 				      const struct nf_conntrack_expect *exp)
 {
-	struct nf_conntrack_expect *live;
 	const struct sip_alg_pin *pin;
 
 	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, &exp->tuple), by_dst) {
@@ -89,13 +104,22 @@ static bool sip_alg_pin_would_replace(struct sip_alg_net *sn,
 		    !nf_ct_tuple_equal(&pin->exp->tuple, &exp->tuple) ||
 		    !nf_ct_tuple_mask_equal(&pin->exp->mask, &exp->mask))
 			continue;
-		live = nf_ct_expect_find_get(sn->net, nf_ct_zone(exp->master), &exp->tuple);
-		if (!live)
-			return false;
-		nf_ct_expect_put(live);
-		return true;
+		if (sip_alg_pin_waiting(sn->net, nf_ct_zone(exp->master), pin))
+			return true;
 	}
 	return false;
+}
+
+/*
+ * Count a pinhole that could not be opened. A plain one another call
+ * already opened (-EBUSY) is shared, not failed; an inside stream's public
+ * port taken is a port shortage.
+ */
+static void sip_alg_pin_failed(struct sip_alg_net *sn, u8 nat, int ret)
+{
+	if (!ret || (ret == -EBUSY && nat == SIP_ALG_PIN_NAT_PLAIN))
+		return;
+	sip_alg_count(sn, ret == -EBUSY ? SIP_ALG_STAT_FAIL_PORTS : SIP_ALG_STAT_EXPECT_FAILED);
 }
 
 static void sip_alg_addr_from(union nf_inet_addr *a, const struct sip_alg_hostport *hp)
@@ -230,28 +254,15 @@ static struct sip_alg_pin *sip_alg_pin_find(struct sip_alg_dialog *d, u8 class, 
 static void sip_alg_pin_renew(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 			      struct sip_alg_pin_spec *spec, struct sip_alg_pin *old)
 {
-	struct nf_conntrack_expect *live;
-	bool waiting;
-	int ret;
-
 	if (!old || old->nat != spec->nat)
 		return;
-	if (!old->has_ct) {
-		live = nf_ct_expect_find_get(p->sn->net, nf_ct_zone(p->ct), &old->exp->tuple);
-		waiting = live == old->exp;
-		if (live)
-			nf_ct_expect_put(live);
-		if (waiting)
-			return;
-	}
 	spec->dport = old->pub_port;
-	if (!old->has_ct)
+	if (!old->has_ct) {
+		if (sip_alg_pin_waiting(p->sn->net, nf_ct_zone(p->ct), old))
+			return;
 		sip_alg_pin_del(p->sn, d, old);
-	ret = sip_alg_pin_add(p, d, spec);
-	/* As for a first announcement: another call may hold a plain one. */
-	if (ret && !(ret == -EBUSY && spec->nat == SIP_ALG_PIN_NAT_PLAIN))
-		sip_alg_count(p->sn, ret == -EBUSY ? SIP_ALG_STAT_FAIL_PORTS :
-				     SIP_ALG_STAT_EXPECT_FAILED);
+	}
+	sip_alg_pin_failed(p->sn, spec->nat, sip_alg_pin_add(p, d, spec));
 }
 
 /*
@@ -359,8 +370,7 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 		ret = sip_alg_pin_add(p, d, &rtp);
 		if ((!ret || ret == -EBUSY) && !m->rtcp_mux)
 			ret = sip_alg_pin_add(p, d, &rtcp);
-		if (ret && ret != -EBUSY)
-			sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_FAILED);
+		sip_alg_pin_failed(p->sn, rtp.nat, ret);
 		return;
 	}
 
@@ -373,8 +383,7 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 		port = max_t(u16, (port & ~1) + 2, 1024);
 	}
 	if (ret) {
-		sip_alg_count(p->sn, ret == -EBUSY ? SIP_ALG_STAT_FAIL_PORTS :
-				     SIP_ALG_STAT_EXPECT_FAILED);
+		sip_alg_pin_failed(p->sn, rtp.nat, ret);
 		return;
 	}
 

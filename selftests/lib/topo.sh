@@ -25,6 +25,7 @@
 #   topo_setup                  # namespaces, addresses, routes, masquerade
 #   topo_attach_helper          # ct helper objects "sip-alg" (udp, tcp) on port 5060
 #   in_phone CMD... / in_router CMD... / in_server CMD...
+#   topo_expect_max N           # the kernel's global expectation limit, put back by teardown
 #   topo_teardown               # also installed as an EXIT trap by topo_setup
 #
 # The names below are the interface: tests use them rather than literals.
@@ -110,8 +111,21 @@ topo_detach_helper() {
 	ip netns exec "${1:-$ROUTER_NS}" nft delete table inet sip_alg
 }
 
+# Set the kernel's limit on expectations, which is global and writable only
+# in the initial namespace (each namespace's expectations count against it);
+# topo_teardown puts back the value from before, for the tests that follow.
+topo_expect_max() {
+	local key=net.netfilter.nf_conntrack_expect_max
+	TOPO_EXPECT_MAX_WAS=${TOPO_EXPECT_MAX_WAS:-$(sysctl -n $key)}
+	sysctl -qw $key="$1"
+}
+
 topo_teardown() {
 	local pid ns
+	if [ -n "${TOPO_EXPECT_MAX_WAS:-}" ]; then
+		sysctl -qw net.netfilter.nf_conntrack_expect_max="$TOPO_EXPECT_MAX_WAS"
+		TOPO_EXPECT_MAX_WAS=
+	fi
 	for pid in $TOPO_PIDS; do
 		kill "$pid" 2>/dev/null || true
 	done

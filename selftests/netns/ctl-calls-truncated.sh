@@ -33,15 +33,8 @@ ctl() {
 	"$CTL" -n "$ROUTER_NS" "$@"
 }
 
-# Room for 2 * 512 + 4 expectations. The limit is global, and writable only
-# in the initial namespace: put back what was there when the test ends.
-key=net.netfilter.nf_conntrack_expect_max
-if [ "$(in_router sysctl -n $key)" -lt 2048 ]; then
-	old=$(sysctl -n $key)
-	trap 'sysctl -qw $key=$old; topo_teardown' EXIT
-	echo "$key is $old"
-	run sysctl -qw $key=2048
-fi
+# Room for 2 * 512 + 4 expectations.
+run topo_expect_max 2048
 
 python3 - "$out/calls.json" <<'PY' || fail "the calls did not come up with their pins"
 import json

@@ -22,12 +22,7 @@ run modprobe nf_sip_alg
 topo_setup
 topo_attach_helper
 
-# The limit is global and only the initial namespace may change it (the
-# router's copy is read-only); each namespace's expectations count against
-# it. Put back what was there for the tests that run after this one.
-old=$(sysctl -n $key)
-trap 'sysctl -qw $key=$old; topo_teardown' EXIT
-run sysctl -qw $key=$LIMIT
+run topo_expect_max $LIMIT
 [ "$(in_router sysctl -n $key)" = $LIMIT ] || fail "the router does not see $key=$LIMIT"
 
 python3 - "$LIMIT" <<'PY' || fail "a message was lost or not rewritten, or the table is not as it should be"

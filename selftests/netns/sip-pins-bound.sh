@@ -19,12 +19,8 @@ topo_setup
 topo_attach_helper
 run in_router sysctl -qw net.netfilter.sip_alg.max_media=64
 
-# Room for more than the call may hold. The limit is global, and writable
-# only in the initial namespace: put back what was there when the test ends.
-key=net.netfilter.nf_conntrack_expect_max
-old=$(sysctl -n $key)
-trap 'sysctl -qw $key=$old; topo_teardown' EXIT
-run sysctl -qw $key=2048
+# Room for more than the call may hold.
+run topo_expect_max 2048
 
 python3 - <<'PY' || fail "the call's pinholes are not bounded as they should be"
 import os
