@@ -92,11 +92,27 @@ static int sip_alg_nl_config_get(struct sk_buff *skb, struct genl_info *info)
  * the request is all or nothing. The packet path reads each setting once per
  * message, as a sysctl write would change it.
  */
+/*
+ * Commands that take no attribute: any is refused, like an unknown one
+ * elsewhere (genetlink validates nothing for an op without a policy).
+ */
+static const struct nla_policy sip_alg_no_attrs_policy[2] = {
+	[1] = { .type = NLA_REJECT },
+};
+
 static int sip_alg_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sip_alg_config *cfg = &sip_alg_pernet(genl_info_net(info))->cfg;
+	const struct sip_alg_config *host = &sip_alg_pernet(&init_net)->cfg;
 	struct nlattr **a = info->attrs;
 
+	/* As the sysctl: a container cannot lift what the host allows. */
+	if (a[SIP_ALG_A_CONFIG_MAX_DIALOGS] && cfg != host &&
+	    nla_get_u32(a[SIP_ALG_A_CONFIG_MAX_DIALOGS]) > READ_ONCE(host->max_dialogs)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[SIP_ALG_A_CONFIG_MAX_DIALOGS],
+				    "above the host's max_dialogs");
+		return -EINVAL;
+	}
 	if (a[SIP_ALG_A_CONFIG_GRACE])
 		WRITE_ONCE(cfg->grace_secs, nla_get_u32(a[SIP_ALG_A_CONFIG_GRACE]));
 	if (a[SIP_ALG_A_CONFIG_SIP_TIMEOUT])
@@ -180,6 +196,8 @@ static const struct genl_ops sip_alg_genl_ops[] = {
 	{
 		.cmd		= SIP_ALG_CMD_STATS_GET,
 		.doit		= sip_alg_nl_stats_get,
+		.policy		= sip_alg_no_attrs_policy,
+		.maxattr	= ARRAY_SIZE(sip_alg_no_attrs_policy) - 1,
 	},
 	{
 		.cmd		= SIP_ALG_CMD_CALL_GET,
@@ -199,6 +217,8 @@ static const struct genl_ops sip_alg_genl_ops[] = {
 	{
 		.cmd		= SIP_ALG_CMD_CALLS_FLUSH,
 		.doit		= sip_alg_nl_calls_flush,
+		.policy		= sip_alg_no_attrs_policy,
+		.maxattr	= ARRAY_SIZE(sip_alg_no_attrs_policy) - 1,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -247,13 +267,16 @@ enum sip_alg_mcgrp {
 	SIP_ALG_MCGRP_EVENTS_ID,
 };
 
+/* Without it anyone in the netns could follow who calls whom: do not build. */
+#ifndef GENL_MCAST_CAP_NET_ADMIN
+#error "this kernel cannot restrict a genetlink multicast group to CAP_NET_ADMIN"
+#endif
+
 static const struct genl_multicast_group sip_alg_mcgrps[] = {
 	[SIP_ALG_MCGRP_EVENTS_ID] = {
 		.name	= SIP_ALG_MCGRP_EVENTS,
-#ifdef GENL_MCAST_CAP_NET_ADMIN
 		/* Events name the calls' parties: as private as the calls dump. */
 		.flags	= GENL_MCAST_CAP_NET_ADMIN,
-#endif
 	},
 };
 
