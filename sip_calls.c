@@ -20,11 +20,6 @@
 /* Established pins of one call whose packets are counted; the rest are not. */
 #define SIP_ALG_CALL_MAX_COUNTS	64
 
-static_assert((int)SIP_ALG_DLG_EARLY == SIP_ALG_CALL_STATE_EARLY);
-static_assert((int)SIP_ALG_DLG_CONFIRMED == SIP_ALG_CALL_STATE_CONFIRMED);
-static_assert((int)SIP_ALG_DLG_REGISTERED == SIP_ALG_CALL_STATE_REGISTERED);
-static_assert((int)SIP_ALG_DLG_ENDING == SIP_ALG_CALL_STATE_ENDING);
-
 /* What one call's view needs between its fill under sn->lock and its counts. */
 struct sip_alg_call_view {
 	struct net *net;
@@ -55,7 +50,7 @@ static int sip_alg_call_fill(struct sk_buff *skb, const struct sip_alg_dialog *d
 	v->n_counts = 0;
 	if (sip_alg_nla_put_strn(skb, SIP_ALG_A_CALL_ID, d->callid, d->callid_len) ||
 	    nla_put_u16(skb, SIP_ALG_A_CALL_ZONE, d->zone.id) ||
-	    nla_put_u8(skb, SIP_ALG_A_CALL_STATE, d->state) ||
+	    nla_put_u8(skb, SIP_ALG_A_CALL_STATE, d->call.state) ||
 	    nla_put_u32(skb, SIP_ALG_A_CALL_AGE, (jiffies - d->created) / HZ) ||
 	    nla_put_u32(skb, SIP_ALG_A_CALL_EXPIRES, left > 0 ? left / HZ : 0) ||
 	    sip_alg_nla_put_strn(skb, SIP_ALG_A_CALL_FROM, sip_alg_dialog_from(d),

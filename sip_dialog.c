@@ -24,6 +24,7 @@
 #include <net/netfilter/nf_conntrack_zones.h>
 
 #include "sip_alg.h"
+#include "sip_call.h"
 #include "sip_dialog.h"
 #include "sip_netlink.h"
 #include "sip_stats.h"
@@ -32,19 +33,13 @@
 #define SIP_ALG_GC_SCAN_EVERY		10
 
 static unsigned int sip_alg_net_id __read_mostly;
-static bool sip_alg_helpers_gone;
 static siphash_aligned_key_t sip_alg_hash_key;
+
+#define SIP_ALG_SOURCE_HASH_BITS	10
 
 struct sip_alg_net *sip_alg_pernet(const struct net *net)
 {
 	return net_generic(net, sip_alg_net_id);
-}
-
-static_assert(sizeof(struct sip_alg_ct_data) <= sizeof_field(struct nf_conn_help, data));
-
-static struct sip_alg_ct_data *sip_alg_ct_data(const struct nf_conn *ct)
-{
-	return nfct_help_data(ct);
 }
 
 static u32 sip_alg_callid_hash(const char *callid, u16 len, u16 zone)
@@ -52,27 +47,112 @@ static u32 sip_alg_callid_hash(const char *callid, u16 len, u16 zone)
 	return siphash(callid, len, &sip_alg_hash_key) ^ zone;
 }
 
-static struct sip_alg_dialog *sip_alg_dialog_find(struct sip_alg_net *sn, u32 hash,
-						  const struct nf_conntrack_zone *zone,
-						  const char *callid, u16 len)
+static struct hlist_head *sip_alg_callid_bucket(struct sip_alg_net *sn, u32 hash)
 {
-	struct sip_alg_dialog *d;
+	return &sn->dialogs[hash_32(hash, SIP_ALG_DIALOG_HASH_BITS)];
+}
 
-	hlist_for_each_entry(d, &sn->dialogs[hash_32(hash, SIP_ALG_DIALOG_HASH_BITS)],
-			     by_callid) {
-		if (d->hash == hash && d->callid_len == len && d->zone.id == zone->id &&
-		    !memcmp(d->callid, callid, len))
-			return d;
-	}
-	return NULL;
+static bool sip_alg_dialog_is(const struct sip_alg_dialog *d, u32 hash, u16 zone,
+			      const char *callid, u16 len)
+{
+	return d->hash == hash && d->callid_len == len && d->zone.id == zone &&
+	       !memcmp(d->callid, callid, len);
 }
 
 struct sip_alg_dialog *sip_alg_dialog_lookup(struct sip_alg_net *sn, u16 zone,
 					     const char *callid, u16 len)
 {
-	const struct nf_conntrack_zone z = { .id = zone };
+	u32 hash = sip_alg_callid_hash(callid, len, zone);
+	struct sip_alg_dialog *d;
 
-	return sip_alg_dialog_find(sn, sip_alg_callid_hash(callid, len, zone), &z, callid, len);
+	hlist_for_each_entry(d, sip_alg_callid_bucket(sn, hash), by_callid) {
+		if (sip_alg_dialog_is(d, hash, zone, callid, len))
+			return d;
+	}
+	return NULL;
+}
+
+/*
+ * The call of this Call-ID whose signalling runs on @f. Calls of the same
+ * Call-ID on other flows (a stranger's, or another phone that picked the
+ * same Call-ID) are not it: *@foreign says that there was one.
+ */
+static struct sip_alg_dialog *sip_alg_dialog_find(struct sip_alg_net *sn, u32 hash, u16 zone,
+						  const char *callid, u16 len,
+						  const struct sip_alg_flow *f, bool *foreign)
+{
+	struct sip_alg_dialog *d;
+
+	*foreign = false;
+	hlist_for_each_entry(d, sip_alg_callid_bucket(sn, hash), by_callid) {
+		if (!sip_alg_dialog_is(d, hash, zone, callid, len))
+			continue;
+		if (sip_alg_call_owns(&d->call, f))
+			return d;
+		*foreign = true;
+	}
+	return NULL;
+}
+
+static void sip_alg_flow_of(const struct nf_conn *ct, enum ip_conntrack_dir dir,
+			    struct sip_alg_flow *f)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
+	const struct nf_conntrack_tuple *r = &ct->tuplehash[!dir].tuple;
+
+	static_assert(sizeof(f->src) == sizeof(t->src.u3));
+	f->family = sip_alg_ct_family(ct);
+	f->side = dir;
+	memcpy(f->src, &t->src.u3, sizeof(f->src));
+	memcpy(f->dst, &t->dst.u3, sizeof(f->dst));
+	memcpy(f->reply_src, &r->src.u3, sizeof(f->reply_src));
+	memcpy(f->reply_dst, &r->dst.u3, sizeof(f->reply_dst));
+}
+
+static struct hlist_head *sip_alg_source_bucket(struct sip_alg_net *sn,
+						const union nf_inet_addr *addr, u16 zone)
+{
+	u32 h = siphash(addr, sizeof(*addr), &sip_alg_hash_key) ^ zone;
+
+	return &sn->sources[hash_32(h, SIP_ALG_SOURCE_HASH_BITS)];
+}
+
+/* The source record of @addr with room for one more call, taken for it. */
+static struct sip_alg_source *sip_alg_source_get(struct sip_alg_net *sn,
+						 const union nf_inet_addr *addr, u16 zone)
+{
+	struct hlist_head *bucket = sip_alg_source_bucket(sn, addr, zone);
+	struct sip_alg_source *src;
+
+	hlist_for_each_entry(src, bucket, node) {
+		if (src->zone != zone || !nf_inet_addr_cmp(&src->addr, addr))
+			continue;
+		if (src->n_calls >= READ_ONCE(sn->cfg.max_source_calls)) {
+			sip_alg_count(sn, SIP_ALG_STAT_CALLS_OVER_BUDGET);
+			return NULL;
+		}
+		src->n_calls++;
+		return src;
+	}
+	src = kzalloc(sizeof(*src), GFP_ATOMIC);
+	if (!src)
+		return NULL;
+	src->addr = *addr;
+	src->zone = zone;
+	src->n_calls = 1;
+	hlist_add_head(&src->node, bucket);
+	return src;
+}
+
+static void sip_alg_source_put(struct sip_alg_net *sn, struct sip_alg_source *src,
+			       unsigned int pins)
+{
+	src->n_pins -= pins;
+	sn->n_pins -= pins;
+	if (--src->n_calls)
+		return;
+	hlist_del(&src->node);
+	kfree(src);
 }
 
 /*
@@ -105,58 +185,45 @@ static struct sip_alg_span sip_alg_party(const struct sip_alg_msg *msg, const ch
 	return v;
 }
 
-static void sip_alg_dialog_attach(struct sip_alg_dialog *d, struct nf_conn *ct)
-{
-	d->master = ct;
-	hlist_add_head(&d->by_master, &sip_alg_ct_data(ct)->dialogs);
-}
-
-static struct sip_alg_dialog *sip_alg_dialog_get(struct sip_alg_pkt *p, bool create)
+/* A new call for @p's message, which starts one, on flow @f. */
+static struct sip_alg_dialog *sip_alg_dialog_new(struct sip_alg_pkt *p, u32 hash,
+						 const struct sip_alg_flow *f)
 {
 	const struct nf_conntrack_zone *zone = nf_ct_zone(p->ct);
 	const struct sip_alg_span *cid = &p->msg->call_id;
 	struct sip_alg_net *sn = p->sn;
-	struct sip_alg_dialog *d;
 	struct sip_alg_span from, to;
-	u32 hash;
-
-	if (cid->len > SIP_ALG_CALLID_MAX)
-		goto fail;
-	hash = sip_alg_callid_hash(p->buf + cid->off, cid->len, zone->id);
-	d = sip_alg_dialog_find(sn, hash, zone, p->buf + cid->off, cid->len);
-	if (d) {
-		/* A new connection took over (TCP reconnect): later pins hang on it. */
-		if (!d->master)
-			sip_alg_dialog_attach(d, p->ct);
-		return d;
-	}
-	if (!create)
-		return NULL;
+	struct sip_alg_source *src;
+	struct sip_alg_dialog *d;
 
 	if (sn->n_dialogs >= READ_ONCE(sn->cfg.max_dialogs))
+		goto fail;
+	src = sip_alg_source_get(sn, &p->ct->tuplehash[p->dir].tuple.src.u3, zone->id);
+	if (!src)
 		goto fail;
 	from = sip_alg_party(p->msg, p->buf, SIP_ALG_H_FROM);
 	to = sip_alg_party(p->msg, p->buf, SIP_ALG_H_TO);
 	d = kzalloc(sizeof(*d) + cid->len + from.len + to.len, GFP_ATOMIC);
-	if (!d)
+	if (!d) {
+		sip_alg_source_put(sn, src, 0);
 		goto fail;
+	}
 
 	INIT_LIST_HEAD(&d->pins);
 	INIT_LIST_HEAD(&d->timed);
+	d->source = src;
 	d->zone = *zone;
 	d->hash = hash;
-	d->state = SIP_ALG_DLG_EARLY;
 	d->created = jiffies;
 	d->sig = p->ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	sip_alg_call_init(&d->call, p->msg, f);
 	d->callid_len = cid->len;
 	d->from_len = from.len;
 	d->to_len = to.len;
 	memcpy(d->callid, p->buf + cid->off, cid->len);
 	memcpy(d->callid + cid->len, p->buf + from.off, from.len);
 	memcpy(d->callid + cid->len + from.len, p->buf + to.off, to.len);
-	hlist_add_head(&d->by_callid,
-		       &sn->dialogs[hash_32(hash, SIP_ALG_DIALOG_HASH_BITS)]);
-	sip_alg_dialog_attach(d, p->ct);
+	hlist_add_head(&d->by_callid, sip_alg_callid_bucket(sn, hash));
 	sn->n_dialogs++;
 	sip_alg_count(sn, SIP_ALG_STAT_DIALOGS_CREATED);
 	if (sn->n_dialogs == 1)
@@ -169,208 +236,102 @@ fail:
 	return NULL;
 }
 
-/*
- * An INVITE nobody answers (RFC 3261 Timer B: 64*T1 = 32 s) must not hold
- * its dialog for the whole sip_timeout.
- */
-#define SIP_ALG_UNANSWERED_SECS		32
-
-static void sip_alg_dialog_touch(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
+static void sip_alg_call_settings(const struct sip_alg_net *sn, struct sip_alg_call_settings *s)
 {
-	unsigned int secs = READ_ONCE(p->sn->cfg.sip_timeout);
-
-	if (p->msg->kind == SIP_ALG_RESPONSE)
-		d->answered = 1;
-	if (d->state == SIP_ALG_DLG_EARLY && !d->answered)
-		secs = min_t(unsigned int, secs, SIP_ALG_UNANSWERED_SECS);
-	if (d->state != SIP_ALG_DLG_ENDING && d->state != SIP_ALG_DLG_REGISTERED)
-		d->deadline = jiffies + secs * HZ;
+	s->sip_timeout = READ_ONCE(sn->cfg.sip_timeout);
+	s->grace = READ_ONCE(sn->cfg.grace_secs);
+	s->observe = READ_ONCE(sn->cfg.mode) == SIP_ALG_MODE_OBSERVE;
 }
 
 /*
- * The dialog must go at @deadline sharp (end of grace, registration expiry):
- * the GC looks at these every second, the others only every few seconds.
+ * The deadline the call core gave: a firm one (end of grace, binding
+ * expiry) is looked at every second, a quiet one every few seconds.
  */
-void sip_alg_dialog_deadline(struct sip_alg_net *sn, struct sip_alg_dialog *d,
-			     unsigned long deadline)
+static void sip_alg_dialog_deadline(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+				    const struct sip_alg_call_decision *dec)
 {
-	d->deadline = deadline;
-	if (list_empty(&d->timed))
-		list_add_tail(&d->timed, &sn->timed);
-}
-
-void sip_alg_dialog_end(struct sip_alg_net *sn, struct sip_alg_dialog *d,
-			unsigned int grace_secs, enum sip_alg_end_reason why)
-{
-	if (d->state == SIP_ALG_DLG_ENDING)
-		return;
-	d->state = SIP_ALG_DLG_ENDING;
-	sip_alg_dialog_deadline(sn, d, jiffies + grace_secs * HZ);
-	sip_alg_event_call(sn, d, SIP_ALG_EVENT_TYPE_CALL_END, why);
-}
-
-/*
- * An offer that puts every stream it keeps on hold (sendonly, inactive or
- * the 0.0.0.0 address of RFC 2543) holds the call from its side; the next
- * offer from that side that does not, resumes it. An offer without a stream
- * changes nothing. The call is on hold while either side holds it.
- */
-static int sip_alg_sdp_holds(const struct sdp_alg_session *sdp)
-{
-	bool streams = false;
-	unsigned int i;
-
-	for (i = 0; i < sdp->n_media; i++) {
-		const struct sdp_alg_media *m = &sdp->media[i];
-		const struct sip_alg_addr *conn = sdp_alg_media_conn(sdp, i);
-
-		if (!m->port)
-			continue;
-		streams = true;
-		if (m->direction == SDP_ALG_SENDRECV || m->direction == SDP_ALG_RECVONLY) {
-			if (!conn || !conn->hp.family || !sip_alg_hostport_is_any(&conn->hp))
-				return 0;
-		}
+	if (dec->firm) {
+		d->deadline = jiffies + dec->deadline * HZ;
+		if (list_empty(&d->timed))
+			list_add_tail(&d->timed, &sn->timed);
+	} else if (dec->deadline) {
+		d->deadline = jiffies + dec->deadline * HZ;
 	}
-	return streams ? 1 : -1;
 }
 
-static void sip_alg_dialog_offer(struct sip_alg_net *sn, struct sip_alg_dialog *d,
-				 const struct sdp_alg_session *sdp, enum ip_conntrack_dir dir)
+/* Carry out what the call core decided for one message of @d. */
+static void sip_alg_dialog_apply(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
+				 const struct sip_alg_call_decision *dec)
 {
-	int hold = sip_alg_sdp_holds(sdp);
-	u8 was = d->on_hold;
+	struct sip_alg_net *sn = p->sn;
 
-	if (hold < 0)
-		return;
-	if (hold)
-		d->on_hold |= BIT(dir);
-	else
-		d->on_hold &= ~BIT(dir);
-	if (!was == !d->on_hold)
-		return;
-	sip_alg_event_call(sn, d, d->on_hold ? SIP_ALG_EVENT_TYPE_CALL_HOLD :
-					       SIP_ALG_EVENT_TYPE_CALL_RESUME, -1);
-}
-
-static bool sip_alg_is_initial_invite(const struct sip_alg_msg *msg)
-{
-	return msg->kind == SIP_ALG_REQUEST && msg->method == SIP_ALG_M_INVITE &&
-	       !msg->to_tag.len;
+	if (dec->restart)
+		list_del_init(&d->timed);
+	if (dec->open_media)
+		sip_alg_pin_media(p, d);
+	if (dec->close_waiting)
+		sip_alg_pin_close_waiting(sn, d);
+	if (dec->binding == SIP_ALG_BINDING_REFRESH) {
+		if (sip_alg_pin_register(p, d, &p->msg->addrs[dec->contact], dec->expires))
+			sip_alg_count(sn, SIP_ALG_STAT_REGISTRATIONS);
+	} else if (dec->binding == SIP_ALG_BINDING_REMOVE) {
+		sip_alg_pin_register(p, d, NULL, 0);
+	}
+	sip_alg_dialog_deadline(sn, d, dec);
+	if (dec->event != SIP_ALG_CALL_NONE)
+		sip_alg_event_call(sn, d, dec->event, dec->end);
 }
 
 /*
- * Update the call state for one message and open its pinholes. Fills
+ * Update the state of the message's call and open its pinholes. Fills
  * p->media for the rewrite that follows.
  */
 void sip_alg_dialog_process(struct sip_alg_pkt *p)
 {
-	const struct sip_alg_msg *msg = p->msg;
+	const struct nf_conntrack_zone *zone = nf_ct_zone(p->ct);
+	const struct sip_alg_span *cid = &p->msg->call_id;
+	const char *callid = p->buf + cid->off;
+	struct sip_alg_call_decision dec;
+	struct sip_alg_call_settings s;
 	struct sip_alg_net *sn = p->sn;
 	struct sip_alg_dialog *d;
-	bool create;
+	struct sip_alg_flow flow;
+	bool foreign;
+	u32 hash;
 
-	create = p->sdp || sip_alg_is_initial_invite(msg) ||
-		 (msg->kind == SIP_ALG_RESPONSE && msg->cseq_method == SIP_ALG_M_REGISTER &&
-		  msg->status >= 200 && msg->status < 300);
-	if (!msg->call_id.len)
+	if (!cid->len || cid->len > SIP_ALG_CALLID_MAX)
 		return;
+	hash = sip_alg_callid_hash(callid, cid->len, zone->id);
+	sip_alg_flow_of(p->ct, p->dir, &flow);
+	sip_alg_call_settings(sn, &s);
 
 	spin_lock_bh(&sn->lock);
-	d = sip_alg_dialog_get(p, create);
-	if (!d)
-		goto unlock;
-	sip_alg_dialog_touch(p, d);
-
-	/* Observe mode opens nothing: the rewrites it reports are all it does. */
-	if (p->sdp && d->state != SIP_ALG_DLG_ENDING &&
-	    READ_ONCE(sn->cfg.mode) != SIP_ALG_MODE_OBSERVE)
-		sip_alg_pin_media(p, d);
-
-	if (msg->kind == SIP_ALG_REQUEST) {
-		if (p->sdp && d->state == SIP_ALG_DLG_CONFIRMED)
-			sip_alg_dialog_offer(sn, d, p->sdp, p->dir);
-		switch (msg->method) {
-		case SIP_ALG_M_REGISTER:
-			d->unregistering = sip_alg_register_removes(msg);
-			break;
-		case SIP_ALG_M_BYE:
-			sip_alg_dialog_end(sn, d, READ_ONCE(sn->cfg.grace_secs),
-					   SIP_ALG_END_REASON_BYE);
-			break;
-		case SIP_ALG_M_CANCEL:
-			if (d->state == SIP_ALG_DLG_EARLY)
-				sip_alg_dialog_end(sn, d, READ_ONCE(sn->cfg.grace_secs),
-						   SIP_ALG_END_REASON_CANCEL);
-			break;
-		default:
-			break;
+	d = sip_alg_dialog_find(sn, hash, zone->id, callid, cid->len, &flow, &foreign);
+	if (!d) {
+		if (!sip_alg_call_starts(p->msg)) {
+			if (foreign)
+				sip_alg_count(sn, SIP_ALG_STAT_FOREIGN_FLOW);
+			goto unlock;
 		}
-		goto unlock;
+		d = sip_alg_dialog_new(p, hash, &flow);
+		if (!d)
+			goto unlock;
 	}
-
-	switch (msg->cseq_method) {
-	case SIP_ALG_M_INVITE:
-		if (msg->status >= 200 && msg->status < 300) {
-			if (d->state == SIP_ALG_DLG_EARLY) {
-				d->state = SIP_ALG_DLG_CONFIRMED;
-				sip_alg_event_call(sn, d, SIP_ALG_EVENT_TYPE_CALL_ANSWER, -1);
-			}
-		} else if (msg->status >= 300 && d->state == SIP_ALG_DLG_EARLY) {
-			sip_alg_dialog_end(sn, d, READ_ONCE(sn->cfg.grace_secs),
-					   SIP_ALG_END_REASON_REJECTED);
-		}
-		break;
-	case SIP_ALG_M_REGISTER:
-		if (msg->status < 200 || msg->status >= 300)
-			break;
-		/* Registering again after an un-register reuses the Call-ID. */
-		if (d->state == SIP_ALG_DLG_ENDING)
-			d->state = SIP_ALG_DLG_EARLY;
-		if (READ_ONCE(sn->cfg.mode) != SIP_ALG_MODE_OBSERVE)
-			sip_alg_pin_register(p, d);
-		break;
-	default:
-		break;
-	}
+	sip_alg_call_step(&d->call, p->msg, p->sdp, &flow, &s, &dec);
+	sip_alg_dialog_apply(p, d, &dec);
 unlock:
-	spin_unlock_bh(&sn->lock);
-}
-
-/*
- * The signalling conntrack dies. Its pending expectations go with it; the
- * dialogs stay (a call may outlive a TCP connection) until they end or idle
- * out, and the next message of the call adopts its conntrack.
- */
-void sip_alg_dialog_master_gone(struct nf_conn *ct)
-{
-	struct sip_alg_net *sn = sip_alg_pernet(nf_ct_net(ct));
-	struct sip_alg_ct_data *data = sip_alg_ct_data(ct);
-	struct sip_alg_dialog *d;
-	struct hlist_node *next;
-
-	spin_lock_bh(&sn->lock);
-	hlist_for_each_entry_safe(d, next, &data->dialogs, by_master) {
-		hlist_del_init(&d->by_master);
-		d->master = NULL;
-	}
 	spin_unlock_bh(&sn->lock);
 }
 
 static void sip_alg_dialog_unlink(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 				  struct list_head *dead, enum sip_alg_end_reason why)
 {
-	if (d->state != SIP_ALG_DLG_ENDING)
+	if (d->call.state != SIP_ALG_CALL_STATE_ENDING)
 		sip_alg_event_call(sn, d, SIP_ALG_EVENT_TYPE_CALL_END, why);
 	hlist_del(&d->by_callid);
-	/*
-	 * Once the helpers are unregistered no destroy callback clears
-	 * d->master: the conntrack may be gone, and its helper data is no
-	 * longer read by anyone.
-	 */
-	if (d->master && !sip_alg_helpers_gone)
-		hlist_del(&d->by_master);
 	sip_alg_pin_unlink_all(sn, d);
+	sip_alg_source_put(sn, d->source, d->n_pins);
+	d->source = NULL;
 	list_move_tail(&d->timed, dead);
 	sn->n_dialogs--;
 }
@@ -383,27 +344,51 @@ static void sip_alg_dialog_free(struct sip_alg_net *sn, struct sip_alg_dialog *d
 	kfree(d);
 }
 
+/* The deadline of @d passed: ask the call core what becomes of it. */
+static void sip_alg_dialog_quiet(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+				 const struct sip_alg_call_settings *s, struct list_head *dead)
+{
+	struct sip_alg_call_decision dec;
+	bool media = false;
+
+	if (d->call.state == SIP_ALG_CALL_STATE_EARLY ||
+	    d->call.state == SIP_ALG_CALL_STATE_CONFIRMED)
+		media = sip_alg_pin_media_flows(sn, d);
+	sip_alg_call_quiet(&d->call, media, s, &dec);
+	if (dec.end == SIP_ALG_CALL_NONE) {
+		sip_alg_pin_close_waiting(sn, d);
+		sip_alg_dialog_deadline(sn, d, &dec);
+		sip_alg_count(sn, SIP_ALG_STAT_QUIET_KEPT);
+		return;
+	}
+	if (dec.event != SIP_ALG_CALL_NONE)
+		sip_alg_event_call(sn, d, dec.event, dec.end);
+	sip_alg_dialog_unlink(sn, d, dead, dec.end);
+}
+
 static void sip_alg_gc(struct work_struct *work)
 {
 	struct sip_alg_net *sn = container_of(to_delayed_work(work), struct sip_alg_net, gc);
+	struct sip_alg_call_settings s;
 	struct sip_alg_dialog *d, *next;
 	LIST_HEAD(dead);
 	bool scan;
 	u32 i;
 
 	scan = ++sn->gc_runs % SIP_ALG_GC_SCAN_EVERY == 0;
+	sip_alg_call_settings(sn, &s);
 
 	spin_lock_bh(&sn->lock);
 	list_for_each_entry_safe(d, next, &sn->timed, timed) {
 		if (time_after_eq(jiffies, d->deadline))
-			sip_alg_dialog_unlink(sn, d, &dead, SIP_ALG_END_REASON_EXPIRED);
+			sip_alg_dialog_quiet(sn, d, &s, &dead);
 	}
 	for (i = 0; scan && i < (1U << SIP_ALG_DIALOG_HASH_BITS); i++) {
 		struct hlist_node *n;
 
 		hlist_for_each_entry_safe(d, n, &sn->dialogs[i], by_callid) {
 			if (list_empty(&d->timed) && time_after_eq(jiffies, d->deadline))
-				sip_alg_dialog_unlink(sn, d, &dead, SIP_ALG_END_REASON_IDLE);
+				sip_alg_dialog_quiet(sn, d, &s, &dead);
 		}
 	}
 	if (sn->n_dialogs && !sn->exiting)
@@ -437,7 +422,9 @@ static int __net_init sip_alg_net_init(struct net *net)
 	spin_lock_init(&sn->lock);
 	INIT_LIST_HEAD(&sn->timed);
 	INIT_DELAYED_WORK(&sn->gc, sip_alg_gc);
-	sip_alg_config_init(&sn->cfg);
+	/* The host's namespace is made first and goes last. */
+	sip_alg_config_init(&sn->cfg, net_eq(net, &init_net) ? NULL :
+				      &sip_alg_pernet(&init_net)->cfg);
 
 	ret = sip_alg_policy_net_init(sn);
 	if (ret)
@@ -447,9 +434,13 @@ static int __net_init sip_alg_net_init(struct net *net)
 			       GFP_KERNEL);
 	if (!sn->dialogs)
 		goto err_policy_exit;
+	sn->sources = kvcalloc(1U << SIP_ALG_SOURCE_HASH_BITS, sizeof(*sn->sources),
+			       GFP_KERNEL);
+	if (!sn->sources)
+		goto err_free_dialogs;
 	ret = sip_alg_pin_init(sn);
 	if (ret)
-		goto err_free_dialogs;
+		goto err_free_sources;
 	ret = -ENOMEM;
 	sn->stats = alloc_percpu(struct sip_alg_stats);
 	if (!sn->stats)
@@ -468,6 +459,8 @@ err_free_stats:
 	free_percpu(sn->stats);
 err_free_pins:
 	sip_alg_pin_exit(sn);
+err_free_sources:
+	kvfree(sn->sources);
 err_free_dialogs:
 	kvfree(sn->dialogs);
 err_policy_exit:
@@ -503,14 +496,18 @@ static void __net_exit sip_alg_net_exit(struct net *net)
 
 	/*
 	 * The helper is gone (module unload) or the conntracks are (netns
-	 * exit): nothing reaches the tables any more.
+	 * exit): no packet reaches the tables any more. The expectation
+	 * functions of pins still waiting may run until their expectations
+	 * are removed below, and they take the lock.
 	 */
+	spin_lock_bh(&sn->lock);
 	for (i = 0; i < (1U << SIP_ALG_DIALOG_HASH_BITS); i++) {
 		struct hlist_node *n;
 
 		hlist_for_each_entry_safe(d, n, &sn->dialogs[i], by_callid)
 			sip_alg_dialog_unlink(sn, d, &dead, SIP_ALG_END_REASON_DELETED);
 	}
+	spin_unlock_bh(&sn->lock);
 	list_for_each_entry_safe(d, next, &dead, timed)
 		sip_alg_dialog_free(sn, d, false);
 	sip_alg_check_leaks(sn);
@@ -519,6 +516,7 @@ static void __net_exit sip_alg_net_exit(struct net *net)
 	sip_alg_stats_net_exit(net);
 	free_percpu(sn->stats);
 	sip_alg_pin_exit(sn);
+	kvfree(sn->sources);
 	kvfree(sn->dialogs);
 	sip_alg_policy_net_exit(sn);
 }
@@ -539,6 +537,5 @@ int sip_alg_dialog_init(void)
 /* After sip_alg_helper_exit(): the module goes. */
 void sip_alg_dialog_exit(void)
 {
-	sip_alg_helpers_gone = true;
 	unregister_pernet_subsys(&sip_alg_net_ops);
 }

@@ -99,9 +99,22 @@ void sip_alg_log(const struct sip_alg_pkt *p, const char *verdict, const char *w
 				     &t->dst.u3.in6, ntohs(t->dst.u.all), verdict, why);
 }
 
+/*
+ * Malformed: what drop_malformed drops. Not a message cut by a TCP segment
+ * end, one too big to handle, or an SDP with more streams than max_media
+ * (a limit of ours, not a fault of the sender).
+ */
+static bool sip_alg_malformed(enum sip_alg_stat why)
+{
+	return why > SIP_ALG_STAT_FAIL_PARSE && why <= SIP_ALG_STAT_FAIL_PARSE_LAST &&
+	       why != SIP_ALG_STAT_FAIL_PARSE + SIP_ALG_E_INCOMPLETE &&
+	       why != SIP_ALG_STAT_FAIL_PARSE + SIP_ALG_E_TOO_BIG &&
+	       why != SIP_ALG_STAT_FAIL_PARSE + SIP_ALG_E_SDP_TOO_MANY_MEDIA;
+}
+
 static int sip_alg_fail(struct sip_alg_pkt *p, enum sip_alg_stat why, const char *what)
 {
-	bool drop = READ_ONCE(p->sn->cfg.drop_malformed);
+	bool drop = READ_ONCE(p->sn->cfg.drop_malformed) && sip_alg_malformed(why);
 
 	sip_alg_count(p->sn, why);
 	sip_alg_event_not_handled(p, why);
@@ -146,6 +159,39 @@ static int sip_alg_message(struct sip_alg_pkt *p, struct sip_alg_scratch *s, int
 	return NF_ACCEPT;
 }
 
+/*
+ * With drop_malformed, a packet is dropped before any of its messages
+ * changed a call or opened a pinhole: a conntrack that dies unconfirmed
+ * must leave nothing behind. Costs a second parse, only in that mode.
+ */
+static int sip_alg_validate(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const char *buf,
+			    u32 len, bool stream)
+{
+	u16 max_media = min_t(u16, READ_ONCE(p->sn->cfg.max_media), SDP_ALG_MAX_MEDIA);
+	enum sip_alg_stat why;
+	u32 off = 0;
+	int err;
+
+	while (off < len) {
+		if (buf[off] == '\r' || buf[off] == '\n') {
+			off++;
+			continue;
+		}
+		p->buf = buf + off;
+		err = sip_alg_parse(buf + off, len - off, stream, &s->msg);
+		if (!err && s->msg.sdp.len)
+			err = sdp_alg_parse(p->buf, s->msg.sdp, max_media, &s->sdp);
+		if (err) {
+			why = SIP_ALG_STAT_FAIL_PARSE + err;
+			if (!sip_alg_malformed(why))
+				return NF_ACCEPT;
+			return sip_alg_fail(p, why, sip_alg_strerror(err));
+		}
+		off += s->msg.msg_len;
+	}
+	return NF_ACCEPT;
+}
+
 static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, bool stream)
 {
 	u32 off = 0, len = p->skb->len - p->payloadoff;
@@ -170,6 +216,11 @@ static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, boo
 		return NF_ACCEPT;
 
 	p->msg = &s->msg;
+	if (READ_ONCE(p->sn->cfg.drop_malformed)) {
+		verdict = sip_alg_validate(p, s, buf, len, stream);
+		if (verdict != NF_ACCEPT)
+			return verdict;
+	}
 	while (off < len) {
 		/* CRLF keep-alives (RFC 5626) before, between or instead of messages. */
 		if (buf[off] == '\r' || buf[off] == '\n') {
@@ -256,11 +307,6 @@ static int sip_alg_help(struct sk_buff *skb, unsigned int protoff,
 	return verdict;
 }
 
-static void sip_alg_helper_destroy(struct nf_conn *ct)
-{
-	sip_alg_dialog_master_gone(ct);
-}
-
 static void sip_alg_scratch_free(void)
 {
 	int cpu;
@@ -319,8 +365,6 @@ int sip_alg_helper_init(void)
 						  ports[0], ports[i], i, sip_alg_exp_policy,
 						  SIP_ALG_CLASS_NR - 1, sip_alg_help, NULL,
 						  THIS_MODULE);
-				h->destroy = sip_alg_helper_destroy;
-				h->data_len = sizeof(struct sip_alg_ct_data);
 			}
 		}
 	}

@@ -35,10 +35,6 @@
 #define SIP_ALG_PIN_HASH_BITS		12
 /* How far the media port search goes before giving up. */
 #define SIP_ALG_PORT_TRIES		128
-/* Lifetime of a registration pinhole is the granted Expires, capped here. */
-#define SIP_ALG_MAX_REG_EXPIRES		3600
-/* RFC 3261 10.2.1.1: a binding the registrar gave no expiry lasts an hour. */
-#define SIP_ALG_DEFAULT_EXPIRES		3600
 
 /* What one expectation should match and where it leads. */
 struct sip_alg_pin_spec {
@@ -46,6 +42,7 @@ struct sip_alg_pin_spec {
 	u8 nat;
 	u8 l4proto;
 	u8 media;
+	u8 side;				/* conntrack direction of the announcer */
 	bool assign_helper;
 	bool permanent;				/* stays for every connection it matches */
 	unsigned int timeout;			/* seconds; 0: the class policy's */
@@ -153,6 +150,44 @@ static void sip_alg_pin_free(struct sip_alg_dialog *d, struct sip_alg_pin *pin)
 		kfree(pin);
 }
 
+/*
+ * Whether @d may open one more pinhole: within its own budget, its
+ * source's and the namespace's, so that no sender can fill the kernel's
+ * expectation table, which every helper of the namespace shares.
+ */
+static bool sip_alg_pin_budget(struct sip_alg_net *sn, const struct sip_alg_dialog *d)
+{
+	unsigned int ns_max = READ_ONCE(sn->cfg.max_pins);
+
+	/*
+	 * nf_conntrack_expect_max is not exported; it starts at four times
+	 * the (exported) hash size, and that is what "automatic" follows.
+	 */
+	if (!ns_max)
+		ns_max = READ_ONCE(nf_ct_expect_hsize) * 3;
+	if (d->n_pins < min_t(unsigned int, READ_ONCE(sn->cfg.max_call_pins),
+			      SIP_ALG_DIALOG_MAX_PINS) &&
+	    d->source->n_pins < READ_ONCE(sn->cfg.max_source_pins) && sn->n_pins < ns_max)
+		return true;
+	sip_alg_count(sn, SIP_ALG_STAT_PINS_OVER_BUDGET);
+	return false;
+}
+
+/*
+ * A plain pinhole another call of ours already opened: the conntrack it
+ * becomes may carry this call's media too, so neither call's end kills it.
+ */
+static void sip_alg_pin_share(struct sip_alg_net *sn, const struct nf_conntrack_expect *exp)
+{
+	struct sip_alg_pin *pin;
+
+	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, &exp->tuple), by_dst) {
+		if (pin->nat == SIP_ALG_PIN_NAT_PLAIN && pin->class == exp->class &&
+		    nf_ct_tuple_equal(&pin->exp->tuple, &exp->tuple))
+			pin->shared = 1;
+	}
+}
+
 static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 			   const struct sip_alg_pin_spec *spec)
 {
@@ -161,7 +196,7 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	struct sip_alg_pin *pin;
 	int ret;
 
-	if (d->n_pins >= SIP_ALG_DIALOG_MAX_PINS)
+	if (!sip_alg_pin_budget(p->sn, d))
 		return -ENOSPC;
 	pin = sip_alg_pin_alloc(d);
 	if (!pin)
@@ -182,7 +217,7 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	if (spec->nat == SIP_ALG_PIN_NAT_DNAT) {
 		exp->saved_addr = spec->real_addr;
 		exp->saved_proto.all = htons(spec->real_port);
-		exp->dir = !p->dir;
+		exp->dir = !spec->side;
 	}
 
 	/* All our pins are added under sn->lock, so this check holds. */
@@ -190,6 +225,8 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 		ret = -EBUSY;
 	else
 		ret = nf_ct_expect_related(exp, 0);
+	if (ret == -EBUSY && spec->nat == SIP_ALG_PIN_NAT_PLAIN)
+		sip_alg_pin_share(p->sn, exp);
 	if (ret) {
 		nf_ct_expect_put(exp);
 		sip_alg_pin_free(d, pin);
@@ -202,7 +239,7 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	pin->master_key = (unsigned long)p->ct;
 	pin->class = spec->class;
 	pin->nat = spec->nat;
-	pin->side = p->dir;
+	pin->side = spec->side;
 	pin->media = spec->media;
 	pin->real_addr = spec->real_addr;
 	pin->real_port = spec->real_port;
@@ -211,6 +248,8 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	list_add_tail(&pin->list, &d->pins);
 	hlist_add_head(&pin->by_dst, sip_alg_pin_bucket(p->sn, &exp->tuple));
 	d->n_pins++;
+	d->source->n_pins++;
+	p->sn->n_pins++;
 	sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_CREATED);
 	return 0;
 }
@@ -224,6 +263,8 @@ static void sip_alg_pin_del(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 	hlist_del(&pin->by_dst);
 	list_del(&pin->list);
 	d->n_pins--;
+	d->source->n_pins--;
+	sn->n_pins--;
 	sip_alg_pin_free(d, pin);
 	sip_alg_count(sn, SIP_ALG_STAT_EXPECT_REMOVED);
 }
@@ -327,13 +368,19 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	rtp.class = SIP_ALG_CLASS_RTP;
 	rtp.l4proto = IPPROTO_UDP;
 	rtp.media = i;
+	rtp.side = p->dir;
 	sip_alg_addr_from(&rtp.real_addr, &conn->hp);
 	rtp.real_port = m->port;
 	if (READ_ONCE(p->sn->cfg.direct_media))
 		rtp.saddr = &p->ct->tuplehash[!p->dir].tuple.src.u3;
 	rtcp = rtp;
 	rtcp.class = SIP_ALG_CLASS_RTCP;
-	rtcp.real_port = m->rtcp >= 0 ? p->sdp->addrs[m->rtcp].hp.port_val : m->port + 1;
+	if (m->rtcp >= 0)
+		rtcp.real_port = p->sdp->addrs[m->rtcp].hp.port_val;
+	else if (m->port < U16_MAX)
+		rtcp.real_port = m->port + 1;
+	else if (!m->rtcp_mux)
+		return;		/* no port above RTP's for its RTCP: not a stream */
 
 	if (p->nat && sip_alg_map_sender(p->ct, p->dir, &rtp.real_addr)) {
 		rtp.nat = SIP_ALG_PIN_NAT_DNAT;
@@ -376,7 +423,10 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 
 	port = m->port;
 	for (tries = 0; tries < SIP_ALG_PORT_TRIES; tries++) {
-		ret = sip_alg_pin_pair(p, d, &rtp, m->rtcp_mux ? NULL : &rtcp, port);
+		ret = -EBUSY;
+		/* RTCP's port is RTP's plus one: 65535 has none above it. */
+		if (port < U16_MAX || m->rtcp_mux)
+			ret = sip_alg_pin_pair(p, d, &rtp, m->rtcp_mux ? NULL : &rtcp, port);
 		if (ret != -EBUSY)
 			break;
 		/* The next even port, so that RTCP gets the odd one above it. */
@@ -396,6 +446,28 @@ mapped:
 	map->rtcp_port = m->rtcp_mux ? port : port + 1;
 }
 
+/* What it takes to open @pin, a plain media pin, again. */
+static void sip_alg_pin_spec_of(const struct sip_alg_pin *pin, struct sip_alg_pin_spec *spec,
+				union nf_inet_addr *saddr)
+{
+	const struct nf_conntrack_expect *exp = pin->exp;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->class = pin->class;
+	spec->nat = pin->nat;
+	spec->l4proto = exp->tuple.dst.protonum;
+	spec->media = pin->media;
+	spec->side = pin->side;
+	if (!nf_inet_addr_cmp(&exp->mask.src.u3, &(union nf_inet_addr){})) {
+		*saddr = exp->tuple.src.u3;
+		spec->saddr = saddr;
+	}
+	spec->daddr = pin->pub_addr;
+	spec->dport = pin->pub_port;
+	spec->real_addr = pin->real_addr;
+	spec->real_port = pin->real_port;
+}
+
 /*
  * Once both sides of stream i are known, an inside endpoint whose public
  * ports differ from its own gets its outgoing media translated to them, so
@@ -404,9 +476,10 @@ mapped:
 static void sip_alg_pin_snat(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 {
 	struct sip_alg_pin *in, *peer;
+	union nf_inet_addr saddr;
 
 	list_for_each_entry(in, &d->pins, list) {
-		struct sip_alg_pin_spec spec = {};
+		struct sip_alg_pin_spec spec = {}, plain;
 
 		if (in->nat != SIP_ALG_PIN_NAT_DNAT || in->has_snat ||
 		    in->class == SIP_ALG_CLASS_SIGNALLING || in->pub_port == in->real_port)
@@ -424,6 +497,7 @@ static void sip_alg_pin_snat(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 		spec.nat = SIP_ALG_PIN_NAT_SNAT;
 		spec.l4proto = IPPROTO_UDP;
 		spec.media = in->media;
+		spec.side = p->dir;
 		spec.saddr = &in->real_addr;
 		spec.sport = in->real_port;
 		spec.daddr = peer->real_addr;
@@ -433,14 +507,17 @@ static void sip_alg_pin_snat(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 		/*
 		 * The far side's plain pinhole covers the same destination and
 		 * the kernel refuses overlapping expectations: the narrower one
-		 * takes its place.
+		 * takes its place, or, when it cannot, the plain one comes back.
 		 */
+		sip_alg_pin_spec_of(peer, &plain, &saddr);
 		sip_alg_pin_del(p->sn, d, peer);
-		/* Added at the tail: this walk reaches it and skips it (SNAT). */
-		if (sip_alg_pin_add(p, d, &spec))
-			sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_FAILED);
-		else
+		/* Added at the tail: this walk reaches them and skips them. */
+		if (!sip_alg_pin_add(p, d, &spec)) {
 			in->has_snat = 1;
+			continue;
+		}
+		sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_FAILED);
+		sip_alg_pin_failed(p->sn, plain.nat, sip_alg_pin_add(p, d, &plain));
 	}
 }
 
@@ -457,57 +534,34 @@ void sip_alg_pin_media(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
  * A 2xx to a REGISTER: let the registrar (or anyone, without
  * direct_signalling) reach the bound contact of the endpoint until the
  * binding expires. The 2xx lists the contacts as the registrar stored them,
- * i.e. as they were rewritten on the way out.
+ * i.e. as they were rewritten on the way out. A refresh replaces the
+ * pinhole; without @contact (an un-register) it just closes.
  */
-void sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
+bool sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
+			  const struct sip_alg_addr *contact, u32 expires)
 {
 	const struct nf_conntrack_tuple *t = &p->ct->tuplehash[p->dir].tuple;
 	const struct nf_conntrack_tuple *r = &p->ct->tuplehash[!p->dir].tuple;
-	const struct sip_alg_msg *msg = p->msg;
 	struct sip_alg_pin_spec spec = {};
 	struct sip_alg_pin *pin, *next;
-	const struct sip_alg_addr *a;
-	s32 expires = 0;
-	unsigned int i;
 
-	for (i = 0; i < msg->n_addrs; i++) {
-		a = &msg->addrs[i];
-		if (a->field != SIP_ALG_F_CONTACT || a->role != SIP_ALG_R_HOST ||
-		    a->hp.family != sip_alg_ct_family(p->ct))
-			continue;
-		sip_alg_addr_from(&spec.daddr, &a->hp);
-		/* The binding of the endpoint behind this conntrack. */
-		if (nf_inet_addr_cmp(&spec.daddr, &t->dst.u3) ||
-		    nf_inet_addr_cmp(&spec.daddr, &r->src.u3))
-			break;
-	}
-	if (i < msg->n_addrs) {
-		expires = a->expires >= 0 ? a->expires : msg->expires;
-		if (expires < 0)
-			expires = SIP_ALG_DEFAULT_EXPIRES;
-		spec.dport = a->hp.port.len ? a->hp.port_val :
-			     (a->scheme == SIP_ALG_S_SIPS ? 5061 : 5060);
-	} else if (!d->unregistering) {
-		/* A query, or another device's binding: ours stays as it is. */
-		return;
-	}
-
-	/* A refresh replaces the pinhole, an un-register just closes it. */
 	list_for_each_entry_safe(pin, next, &d->pins, list) {
 		if (pin->class == SIP_ALG_CLASS_SIGNALLING)
 			sip_alg_pin_del(p->sn, d, pin);
 	}
-	if (expires == 0) {
-		sip_alg_dialog_end(p->sn, d, 0, SIP_ALG_END_REASON_EXPIRED);
-		return;
-	}
+	if (!contact)
+		return false;
 
 	spec.class = SIP_ALG_CLASS_SIGNALLING;
 	spec.l4proto = nf_ct_protonum(p->ct);
+	spec.side = p->dir;
 	spec.assign_helper = true;
 	/* Every call to the binding comes through it, not only the first. */
 	spec.permanent = true;
-	spec.timeout = min_t(s32, expires, SIP_ALG_MAX_REG_EXPIRES);
+	spec.timeout = expires;
+	sip_alg_addr_from(&spec.daddr, &contact->hp);
+	spec.dport = contact->hp.port.len ? contact->hp.port_val :
+		     (contact->scheme == SIP_ALG_S_SIPS ? 5061 : 5060);
 	spec.real_addr = spec.daddr;
 	spec.real_port = spec.dport;
 	if (!nf_inet_addr_cmp(&t->dst.u3, &r->src.u3) || t->dst.u.all != r->src.u.all) {
@@ -520,32 +574,55 @@ void sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 		spec.saddr = &t->src.u3;
 	if (sip_alg_pin_add(p, d, &spec)) {
 		sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_FAILED);
-		return;
+		return false;
 	}
-	d->state = SIP_ALG_DLG_REGISTERED;
-	sip_alg_dialog_deadline(p->sn, d, jiffies + spec.timeout * HZ);
-	sip_alg_count(p->sn, SIP_ALG_STAT_REGISTRATIONS);
+	return true;
 }
 
-/*
- * Whether a REGISTER asks to remove its bindings: a contact with expires=0,
- * or Expires: 0 for contacts without their own (and for "Contact: *").
- */
-bool sip_alg_register_removes(const struct sip_alg_msg *msg)
+void sip_alg_pin_close_waiting(struct sip_alg_net *sn, struct sip_alg_dialog *d)
 {
-	bool contacts = false;
-	unsigned int i;
+	struct sip_alg_pin *pin, *next;
 
-	for (i = 0; i < msg->n_addrs; i++) {
-		const struct sip_alg_addr *a = &msg->addrs[i];
-
-		if (a->field != SIP_ALG_F_CONTACT || a->role != SIP_ALG_R_HOST)
-			continue;
-		contacts = true;
-		if (a->expires == 0 || (a->expires < 0 && msg->expires == 0))
-			return true;
+	list_for_each_entry_safe(pin, next, &d->pins, list) {
+		if (pin->class != SIP_ALG_CLASS_SIGNALLING && !pin->has_ct)
+			sip_alg_pin_del(sn, d, pin);
 	}
-	return !contacts && msg->expires == 0;
+}
+
+/* Is the conntrack @pin became still there, and still the one it became? */
+static struct nf_conn *sip_alg_pin_ct_get(struct sip_alg_net *sn,
+					  const struct nf_conntrack_zone *zone,
+					  const struct sip_alg_pin *pin)
+{
+	const struct nf_conntrack_tuple_hash *h;
+	struct nf_conn *ct;
+
+	h = nf_conntrack_find_get(sn->net, zone, &pin->ct_tuple);
+	if (!h)
+		return NULL;
+	ct = nf_ct_tuplehash_to_ctrack(h);
+	if ((unsigned long)ct->master != pin->master_key) {
+		nf_ct_put(ct);
+		return NULL;
+	}
+	return ct;
+}
+
+bool sip_alg_pin_media_flows(struct sip_alg_net *sn, const struct sip_alg_dialog *d)
+{
+	const struct sip_alg_pin *pin;
+	struct nf_conn *ct;
+
+	list_for_each_entry(pin, &d->pins, list) {
+		if (pin->class == SIP_ALG_CLASS_SIGNALLING || !pin->has_ct)
+			continue;
+		ct = sip_alg_pin_ct_get(sn, &d->zone, pin);
+		if (ct) {
+			nf_ct_put(ct);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* The expectation function of every pin: note the conntrack, then NAT it. */
@@ -576,6 +653,26 @@ static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect 
 		sip_alg_nat_expected(ct, &addr, port, false);
 }
 
+/*
+ * Whether a pin of another call waits for the destination of @pin, which
+ * is no longer in the table: the conntrack @pin became may carry that
+ * call's media now (an address and port reused within the grace).
+ */
+static bool sip_alg_pin_claimed(struct sip_alg_net *sn, const struct sip_alg_pin *pin)
+{
+	const struct nf_conntrack_tuple *t = &pin->exp->tuple;
+	const struct sip_alg_pin *other;
+
+	hlist_for_each_entry(other, sip_alg_pin_bucket(sn, t), by_dst) {
+		if (other->class == pin->class &&
+		    nf_inet_addr_cmp(&other->exp->tuple.dst.u3, &t->dst.u3) &&
+		    other->exp->tuple.dst.u.all == t->dst.u.all &&
+		    other->exp->tuple.dst.protonum == t->dst.protonum)
+			return true;
+	}
+	return false;
+}
+
 /* Take the dialog's pins out of the lookup table; they are released later. */
 void sip_alg_pin_unlink_all(struct sip_alg_net *sn, struct sip_alg_dialog *d)
 {
@@ -583,6 +680,10 @@ void sip_alg_pin_unlink_all(struct sip_alg_net *sn, struct sip_alg_dialog *d)
 
 	list_for_each_entry(pin, &d->pins, list)
 		hlist_del(&pin->by_dst);
+	list_for_each_entry(pin, &d->pins, list) {
+		if (pin->has_ct && !pin->shared && sip_alg_pin_claimed(sn, pin))
+			pin->shared = 1;
+	}
 }
 
 /* Close every pin of an unlinked dialog; @kill_media also ends its flows. */
@@ -595,14 +696,11 @@ void sip_alg_pin_release_all(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 		nf_ct_unexpect_related(pin->exp);
 		nf_ct_expect_put(pin->exp);
 		sip_alg_count(sn, SIP_ALG_STAT_EXPECT_REMOVED);
-		if (kill_media && pin->has_ct) {
-			const struct nf_conntrack_tuple_hash *h;
+		if (kill_media && pin->has_ct && !pin->shared) {
+			struct nf_conn *ct = sip_alg_pin_ct_get(sn, &d->zone, pin);
 
-			h = nf_conntrack_find_get(sn->net, &d->zone, &pin->ct_tuple);
-			if (h) {
-				struct nf_conn *ct = nf_ct_tuplehash_to_ctrack(h);
-
-				if ((unsigned long)ct->master == pin->master_key && nf_ct_kill(ct))
+			if (ct) {
+				if (nf_ct_kill(ct))
 					sip_alg_count(sn, SIP_ALG_STAT_MEDIA_KILLED);
 				nf_ct_put(ct);
 			}

@@ -33,6 +33,10 @@ static const char *const sip_alg_stat_names[SIP_ALG_STAT_NR] = {
 	[SIP_ALG_STAT_FAIL_NO_DIALOG]	= "fail_no_dialog",
 	[SIP_ALG_STAT_FAIL_PORTS]	= "fail_no_media_port",
 	[SIP_ALG_STAT_DROPPED]		= "dropped",
+	[SIP_ALG_STAT_FOREIGN_FLOW]	= "foreign_flow",
+	[SIP_ALG_STAT_PINS_OVER_BUDGET]	= "pins_over_budget",
+	[SIP_ALG_STAT_CALLS_OVER_BUDGET]	= "calls_over_budget",
+	[SIP_ALG_STAT_QUIET_KEPT]	= "quiet_calls_kept",
 };
 
 /* Parser errors as counter names; keep in step with enum sip_alg_err. */

@@ -12,6 +12,7 @@
 
 #include "sip_alg.h"
 #include "sip_compat.h"
+#include "sip_dialog.h"
 #include "uapi/linux/nf_sip_alg.h"
 
 static unsigned int grace = 5;
@@ -26,6 +27,20 @@ MODULE_PARM_DESC(max_media, "media lines handled per SDP (default 16, at most 64
 static unsigned int max_dialogs = 65536;
 module_param(max_dialogs, uint, 0644);
 MODULE_PARM_DESC(max_dialogs, "calls and registrations tracked per netns (default 65536)");
+static unsigned int max_call_pins = 64;
+module_param(max_call_pins, uint, 0644);
+MODULE_PARM_DESC(max_call_pins, "pinholes one call may hold (default 64, at most 1024)");
+static unsigned int max_source_pins = 512;
+module_param(max_source_pins, uint, 0644);
+MODULE_PARM_DESC(max_source_pins,
+		 "pinholes the calls of one source address may hold together (default 512)");
+static unsigned int max_source_calls = 4096;
+module_param(max_source_calls, uint, 0644);
+MODULE_PARM_DESC(max_source_calls, "calls and registrations one source address may start (default 4096)");
+static unsigned int max_pins;
+module_param(max_pins, uint, 0644);
+MODULE_PARM_DESC(max_pins,
+		 "pinholes per netns; 0: three quarters of the default nf_conntrack_expect_max, i.e. 3 x expect_hashsize (default 0)");
 static bool direct_media;
 module_param(direct_media, bool, 0644);
 MODULE_PARM_DESC(direct_media, "accept media only from the signalling peer (default off)");
@@ -46,6 +61,9 @@ static const unsigned int sip_alg_timeout_min = 10;
 static const unsigned int sip_alg_timeout_max = 86400;
 static const unsigned int sip_alg_media_min = 1;
 static const unsigned int sip_alg_media_max = SDP_ALG_MAX_MEDIA;
+static const unsigned int sip_alg_call_pins_min = 2;
+static const unsigned int sip_alg_call_pins_max = SIP_ALG_DIALOG_MAX_PINS;
+static const unsigned int sip_alg_limit_max = INT_MAX;
 
 #define SIP_ALG_UINT(_name, _min, _max) {			\
 	.procname	= _name,					\
@@ -66,11 +84,39 @@ static const unsigned int sip_alg_media_max = SDP_ALG_MAX_MEDIA;
 	.extra2		= SYSCTL_ONE,					\
 }
 
+/*
+ * A limit on the memory the packet path allocates. In a namespace other
+ * than the host's it cannot go above the host's own value (extra2 points
+ * there): a container's root cannot lift what the host allows.
+ */
+static int sip_alg_sysctl_limit(sip_alg_ctl_table *table, int write, void *buffer,
+				size_t *lenp, loff_t *ppos)
+{
+	unsigned int ceiling = READ_ONCE(*(unsigned int *)table->extra2);
+	struct ctl_table t = *table;
+
+	t.extra2 = &ceiling;
+	return proc_douintvec_minmax(&t, write, buffer, lenp, ppos);
+}
+
+#define SIP_ALG_LIMIT(_name, _min, _max) {				\
+	.procname	= _name,					\
+	.maxlen		= sizeof(unsigned int),				\
+	.mode		= 0644,						\
+	.proc_handler	= sip_alg_sysctl_limit,				\
+	.extra1		= (void *)(_min),				\
+	.extra2		= (void *)(_max),				\
+}
+
 enum {
 	SIP_ALG_SYSCTL_GRACE,
 	SIP_ALG_SYSCTL_SIP_TIMEOUT,
 	SIP_ALG_SYSCTL_MAX_MEDIA,
 	SIP_ALG_SYSCTL_MAX_DIALOGS,
+	SIP_ALG_SYSCTL_MAX_CALL_PINS,
+	SIP_ALG_SYSCTL_MAX_SOURCE_PINS,
+	SIP_ALG_SYSCTL_MAX_SOURCE_CALLS,
+	SIP_ALG_SYSCTL_MAX_PINS,
 	SIP_ALG_SYSCTL_DIRECT_MEDIA,
 	SIP_ALG_SYSCTL_DIRECT_SIGNALLING,
 	SIP_ALG_SYSCTL_DROP_MALFORMED,
@@ -119,8 +165,16 @@ static struct ctl_table sip_alg_sysctl_template[SIP_ALG_SYSCTL_NR + 1] = {
 						    &sip_alg_timeout_min, &sip_alg_timeout_max),
 	[SIP_ALG_SYSCTL_MAX_MEDIA] = SIP_ALG_UINT("max_media",
 						  &sip_alg_media_min, &sip_alg_media_max),
-	[SIP_ALG_SYSCTL_MAX_DIALOGS] = SIP_ALG_UINT("max_dialogs",
-						    SYSCTL_ZERO, SYSCTL_INT_MAX),
+	[SIP_ALG_SYSCTL_MAX_DIALOGS] = SIP_ALG_LIMIT("max_dialogs",
+						     SYSCTL_ZERO, &sip_alg_limit_max),
+	[SIP_ALG_SYSCTL_MAX_CALL_PINS] = SIP_ALG_LIMIT("max_call_pins", &sip_alg_call_pins_min,
+						       &sip_alg_call_pins_max),
+	[SIP_ALG_SYSCTL_MAX_SOURCE_PINS] = SIP_ALG_LIMIT("max_source_pins", SYSCTL_ZERO,
+							 &sip_alg_limit_max),
+	[SIP_ALG_SYSCTL_MAX_SOURCE_CALLS] = SIP_ALG_LIMIT("max_source_calls", SYSCTL_ONE,
+							  &sip_alg_limit_max),
+	/* The kernel counts expectations per netns: no ceiling needed here. */
+	[SIP_ALG_SYSCTL_MAX_PINS] = SIP_ALG_UINT("max_pins", SYSCTL_ZERO, &sip_alg_limit_max),
 	[SIP_ALG_SYSCTL_DIRECT_MEDIA] = SIP_ALG_BOOL("direct_media"),
 	[SIP_ALG_SYSCTL_DIRECT_SIGNALLING] = SIP_ALG_BOOL("direct_signalling"),
 	[SIP_ALG_SYSCTL_DROP_MALFORMED] = SIP_ALG_BOOL("drop_malformed"),
@@ -132,14 +186,30 @@ static struct ctl_table sip_alg_sysctl_template[SIP_ALG_SYSCTL_NR + 1] = {
 	},
 };
 
-/* A new namespace's settings: the module parameters, clamped as sysctl would. */
-void sip_alg_config_init(struct sip_alg_config *cfg)
+/*
+ * A new namespace's settings: the module parameters, clamped as sysctl
+ * would, and the limits to the host's (@host; NULL for the host itself).
+ */
+void sip_alg_config_init(struct sip_alg_config *cfg, const struct sip_alg_config *host)
 {
 	cfg->grace_secs = min(READ_ONCE(grace), sip_alg_grace_max);
 	cfg->sip_timeout = clamp(READ_ONCE(sip_timeout), sip_alg_timeout_min,
 				 sip_alg_timeout_max);
 	cfg->max_media = clamp(READ_ONCE(max_media), sip_alg_media_min, sip_alg_media_max);
-	cfg->max_dialogs = READ_ONCE(max_dialogs);
+	cfg->max_dialogs = min(READ_ONCE(max_dialogs), sip_alg_limit_max);
+	cfg->max_call_pins = clamp(READ_ONCE(max_call_pins), sip_alg_call_pins_min,
+				   sip_alg_call_pins_max);
+	cfg->max_source_pins = min(READ_ONCE(max_source_pins), sip_alg_limit_max);
+	cfg->max_source_calls = clamp(READ_ONCE(max_source_calls), 1U, sip_alg_limit_max);
+	cfg->max_pins = min(READ_ONCE(max_pins), sip_alg_limit_max);
+	if (host) {
+		cfg->max_dialogs = min(cfg->max_dialogs, READ_ONCE(host->max_dialogs));
+		cfg->max_call_pins = min(cfg->max_call_pins, READ_ONCE(host->max_call_pins));
+		cfg->max_source_pins = min(cfg->max_source_pins,
+					   READ_ONCE(host->max_source_pins));
+		cfg->max_source_calls = min(cfg->max_source_calls,
+					    READ_ONCE(host->max_source_calls));
+	}
 	cfg->direct_media = READ_ONCE(direct_media);
 	cfg->direct_signalling = READ_ONCE(direct_signalling);
 	cfg->drop_malformed = READ_ONCE(drop_malformed);
@@ -158,6 +228,18 @@ int sip_alg_sysctl_net_init(struct net *net, struct sip_alg_net *sn)
 	t[SIP_ALG_SYSCTL_SIP_TIMEOUT].data = &sn->cfg.sip_timeout;
 	t[SIP_ALG_SYSCTL_MAX_MEDIA].data = &sn->cfg.max_media;
 	t[SIP_ALG_SYSCTL_MAX_DIALOGS].data = &sn->cfg.max_dialogs;
+	t[SIP_ALG_SYSCTL_MAX_CALL_PINS].data = &sn->cfg.max_call_pins;
+	t[SIP_ALG_SYSCTL_MAX_SOURCE_PINS].data = &sn->cfg.max_source_pins;
+	t[SIP_ALG_SYSCTL_MAX_SOURCE_CALLS].data = &sn->cfg.max_source_calls;
+	t[SIP_ALG_SYSCTL_MAX_PINS].data = &sn->cfg.max_pins;
+	if (!net_eq(net, &init_net)) {
+		const struct sip_alg_config *host = &sip_alg_pernet(&init_net)->cfg;
+
+		t[SIP_ALG_SYSCTL_MAX_DIALOGS].extra2 = (void *)&host->max_dialogs;
+		t[SIP_ALG_SYSCTL_MAX_CALL_PINS].extra2 = (void *)&host->max_call_pins;
+		t[SIP_ALG_SYSCTL_MAX_SOURCE_PINS].extra2 = (void *)&host->max_source_pins;
+		t[SIP_ALG_SYSCTL_MAX_SOURCE_CALLS].extra2 = (void *)&host->max_source_calls;
+	}
 	t[SIP_ALG_SYSCTL_DIRECT_MEDIA].data = &sn->cfg.direct_media;
 	t[SIP_ALG_SYSCTL_DIRECT_SIGNALLING].data = &sn->cfg.direct_signalling;
 	t[SIP_ALG_SYSCTL_DROP_MALFORMED].data = &sn->cfg.drop_malformed;

@@ -53,6 +53,10 @@ enum sip_alg_stat {
 	SIP_ALG_STAT_FAIL_NO_DIALOG,	/* dialog table full or out of memory */
 	SIP_ALG_STAT_FAIL_PORTS,	/* no public media port could be reserved */
 	SIP_ALG_STAT_DROPPED,		/* drop_malformed was set */
+	SIP_ALG_STAT_FOREIGN_FLOW,	/* a call's Call-ID on a flow not its own */
+	SIP_ALG_STAT_PINS_OVER_BUDGET,	/* a call, its source or the netns had its share */
+	SIP_ALG_STAT_CALLS_OVER_BUDGET,	/* the source had its share of calls */
+	SIP_ALG_STAT_QUIET_KEPT,	/* a quiet call stayed for its media */
 	SIP_ALG_STAT_NR
 };
 
@@ -66,6 +70,10 @@ struct sip_alg_config {
 	unsigned int sip_timeout;	/* signalling conntrack and dialog idle timeout */
 	unsigned int max_media;		/* m= lines per SDP */
 	unsigned int max_dialogs;
+	unsigned int max_call_pins;	/* pinholes one call may hold */
+	unsigned int max_source_pins;	/* ... all calls one address started */
+	unsigned int max_source_calls;	/* calls one address may start */
+	unsigned int max_pins;		/* ... the netns; 0: 3 x nf_conntrack expect_hashsize */
 	u8 direct_media;		/* media only from the signalling peer */
 	u8 direct_signalling;		/* registered contact reachable from the registrar only */
 	u8 drop_malformed;
@@ -79,7 +87,9 @@ struct sip_alg_net {
 	spinlock_t lock;		/* the tables below and every dialog */
 	struct hlist_head *dialogs;	/* by Call-ID */
 	struct hlist_head *pins;	/* by what their expectation waits for */
+	struct hlist_head *sources;	/* by address */
 	unsigned int n_dialogs;
+	unsigned int n_pins;
 	struct list_head timed;		/* dialogs with a firm deadline */
 	struct delayed_work gc;
 	unsigned int gc_runs;
@@ -136,11 +146,6 @@ struct sip_alg_pkt {
 	enum sip_alg_dir nat_dir;
 };
 
-/* What the helper keeps in nf_conn_help.data of a signalling conntrack. */
-struct sip_alg_ct_data {
-	struct hlist_head dialogs;
-};
-
 /* sip_helper.c */
 void sip_alg_log(const struct sip_alg_pkt *p, const char *verdict, const char *why);
 int sip_alg_helper_init(void);
@@ -150,10 +155,9 @@ void sip_alg_helper_exit(void);
 int sip_alg_dialog_init(void);
 void sip_alg_dialog_exit(void);
 void sip_alg_dialog_process(struct sip_alg_pkt *p);
-void sip_alg_dialog_master_gone(struct nf_conn *ct);
 
 /* sip_sysctl.c */
-void sip_alg_config_init(struct sip_alg_config *cfg);
+void sip_alg_config_init(struct sip_alg_config *cfg, const struct sip_alg_config *host);
 int sip_alg_sysctl_net_init(struct net *net, struct sip_alg_net *sn);
 void sip_alg_sysctl_net_exit(struct sip_alg_net *sn);
 

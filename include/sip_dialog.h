@@ -8,14 +8,8 @@
 #include <net/netfilter/nf_conntrack_zones.h>
 
 #include "sip_alg.h"
+#include "sip_call.h"
 #include "uapi/linux/nf_sip_alg.h"
-
-enum sip_alg_dialog_state {
-	SIP_ALG_DLG_EARLY,		/* INVITE sent, no 2xx yet */
-	SIP_ALG_DLG_CONFIRMED,		/* a 2xx was seen */
-	SIP_ALG_DLG_REGISTERED,		/* a registration binding */
-	SIP_ALG_DLG_ENDING,		/* until its grace passes */
-};
 
 /* One expectation a dialog opened, and what it leads to. */
 struct sip_alg_pin {
@@ -39,6 +33,20 @@ struct sip_alg_pin {
 	u8 media;			/* m= index */
 	u8 has_ct;
 	u8 has_snat;			/* a SNAT pin for this DNAT pin exists */
+	u8 shared;			/* another call's media may use it too */
+};
+
+/*
+ * What the calls one address started hold together: the budget a single
+ * sender (a phone, a stranger, a trunk) can take of the namespace's calls
+ * and of the kernel's expectation table. Freed with its last call.
+ */
+struct sip_alg_source {
+	struct hlist_node node;		/* in sn->sources */
+	union nf_inet_addr addr;
+	u16 zone;
+	u32 n_calls;
+	u32 n_pins;
 };
 
 /*
@@ -51,21 +59,16 @@ struct sip_alg_pin {
 
 struct sip_alg_dialog {
 	struct hlist_node by_callid;	/* in sn->dialogs */
-	struct hlist_node by_master;	/* in the master's helper data */
 	struct list_head timed;		/* in sn->timed while its deadline is firm */
 	struct list_head pins;
-	struct nf_conn *master;		/* no reference: cleared when it dies */
-	unsigned long master_key;	/* the first master, only compared */
+	struct sip_alg_source *source;	/* who started it, for the budgets */
 	struct nf_conntrack_zone zone;
 	unsigned long deadline;		/* idle expiry, or end of grace */
 	unsigned long created;		/* jiffies */
 	/* The signalling flow of its first message, original direction. */
 	struct nf_conntrack_tuple sig;
 	u32 hash;
-	u8 state;			/* enum sip_alg_dialog_state */
-	u8 answered;			/* a response was seen */
-	u8 unregistering;		/* the last REGISTER removed its bindings */
-	u8 on_hold;			/* BIT(dir): that side's last offer holds */
+	struct sip_alg_call call;
 	u16 n_pins;
 	u16 callid_len;
 	u8 from_len;			/* From and To URIs follow the Call-ID */
@@ -108,18 +111,6 @@ static inline const char *sip_alg_dialog_to(const struct sip_alg_dialog *d)
 	return d->callid + d->callid_len + d->from_len;
 }
 
-/* 0.0.0.0 or ::, the hold address of RFC 2543 and an unset one. */
-static inline bool sip_alg_hostport_is_any(const struct sip_alg_hostport *hp)
-{
-	static const u8 zero[16];
-
-	return !memcmp(hp->addr, zero, hp->family == 4 ? 4 : 16);
-}
-
-void sip_alg_dialog_deadline(struct sip_alg_net *sn, struct sip_alg_dialog *d,
-			     unsigned long deadline);
-void sip_alg_dialog_end(struct sip_alg_net *sn, struct sip_alg_dialog *d,
-			unsigned int grace_secs, enum sip_alg_end_reason why);
 struct sip_alg_dialog *sip_alg_dialog_lookup(struct sip_alg_net *sn, u16 zone,
 					     const char *callid, u16 len);
 /* End @d now (netlink call-del, calls-flush): unlinked onto @dead, freed by _reap. */
@@ -131,8 +122,13 @@ void sip_alg_dialog_reap(struct sip_alg_net *sn, struct list_head *dead);
 
 /* sip_pinhole.c */
 void sip_alg_pin_media(struct sip_alg_pkt *p, struct sip_alg_dialog *d);
-void sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d);
-bool sip_alg_register_removes(const struct sip_alg_msg *msg);
+/* Replace the binding's pinhole by one to @contact for @expires s; NULL: close it. */
+bool sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
+			  const struct sip_alg_addr *contact, u32 expires);
+/* Close the media pinholes of @d that still wait: its established media stays. */
+void sip_alg_pin_close_waiting(struct sip_alg_net *sn, struct sip_alg_dialog *d);
+/* Whether a conntrack a pin of @d became is still alive. */
+bool sip_alg_pin_media_flows(struct sip_alg_net *sn, const struct sip_alg_dialog *d);
 void sip_alg_pin_unlink_all(struct sip_alg_net *sn, struct sip_alg_dialog *d);
 void sip_alg_pin_release_all(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 			     bool kill_media);

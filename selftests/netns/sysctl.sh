@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # net.netfilter.sip_alg.*: every namespace has its own values, a new one
-# starts from the module parameters, out-of-range values are refused, and a
+# starts from the module parameters (never above the host's limits, which no
+# namespace can lift), out-of-range values are refused, and a
 # change takes effect on the next message: with drop_malformed=1 the router
 # drops a malformed INVITE (counted as "dropped"), with 0 it passes it
 # byte-identical; the kernel log names the flow and what was done.
@@ -19,8 +20,8 @@ topo_attach_helper
 key=net.netfilter.sip_alg
 value() { "$@" sysctl -n "$key.$name"; }
 
-for name in grace sip_timeout max_media max_dialogs direct_media direct_signalling \
-	drop_malformed; do
+for name in grace sip_timeout max_media max_dialogs max_source_calls max_call_pins \
+	max_source_pins max_pins direct_media direct_signalling drop_malformed; do
 	[ -n "$(name=$name value in_router)" ] || fail "$key.$name is missing in the router"
 done
 
@@ -35,6 +36,27 @@ echo 9 >/sys/module/nf_sip_alg/parameters/grace
 ip netns add sipalg-fresh
 [ "$(value ip netns exec sipalg-fresh)" = 9 ] || fail "a new namespace ignores the module parameter"
 ip netns del sipalg-fresh
+
+# A container cannot lift the host's limits on what the packet path
+# allocates: not by sysctl, not from a module parameter set higher.
+name=max_dialogs
+run sysctl -qw $key.max_dialogs=1000
+if in_router sysctl -qw $key.max_dialogs=1001 2>/dev/null; then
+	fail "a namespace set max_dialogs above the host's"
+fi
+run in_router sysctl -qw $key.max_dialogs=1000
+run in_router sysctl -qw $key.max_dialogs=10
+name=max_call_pins
+run sysctl -qw $key.max_call_pins=32
+if in_router sysctl -qw $key.max_call_pins=33 2>/dev/null; then
+	fail "a namespace set max_call_pins above the host's"
+fi
+echo 500 >/sys/module/nf_sip_alg/parameters/max_call_pins
+ip netns add sipalg-fresh
+[ "$(value ip netns exec sipalg-fresh)" = 32 ] ||
+	fail "a new namespace started above the host's max_call_pins"
+ip netns del sipalg-fresh
+[ "$(value env)" = 32 ] || fail "the host's own max_call_pins changed"
 
 name=max_media
 if in_router sysctl -qw $key.max_media=0 2>/dev/null; then
