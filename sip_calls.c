@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The operator's view of the dialog table over netlink: calls with their
+ * The operator's view of the call table over netlink: calls with their
  * parties and pinholes (call-get, dumped or by Call-ID), and ending calls by
  * hand (call-del, calls-flush), which removes their pinholes and media flows
  * just as the end of the call would.
@@ -12,6 +12,7 @@
 #include <net/genetlink.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_acct.h>
+#include <net/netfilter/nf_conntrack_core.h>
 
 #include "sip_alg.h"
 #include "sip_dialog.h"
@@ -19,6 +20,15 @@
 
 /* Established pins of one call whose packets are counted; the rest are not. */
 #define SIP_ALG_CALL_MAX_COUNTS	64
+/* The most a pin's nest takes (IPv6, counters with their padding). */
+#define SIP_ALG_PIN_NEST_MAX	160
+
+/* Room for a pin's packet counts, filled in once sn->lock is dropped. */
+struct sip_alg_pin_count {
+	struct nf_conntrack_tuple tuple;
+	struct nlattr *packets;
+	struct nlattr *bytes;
+};
 
 /* What one call's view needs between its fill under sn->lock and its counts. */
 struct sip_alg_call_view {
@@ -28,6 +38,87 @@ struct sip_alg_call_view {
 	unsigned int n_counts;
 	struct sip_alg_pin_count counts[SIP_ALG_CALL_MAX_COUNTS];
 };
+
+/*
+ * Put the pins of @d as nested attributes into @skb, under sn->lock. Up to
+ * @max established ones get room for their counters in @counts (when @acct).
+ * With @truncated, pins that would not fit are left out and it says so;
+ * without, that is -EMSGSIZE.
+ */
+static int sip_alg_pin_fill(struct sk_buff *skb, const struct sip_alg_dialog *d, bool acct,
+		     struct sip_alg_pin_count *counts, unsigned int *n, unsigned int max,
+		     bool *truncated)
+{
+	u8 family = sip_alg_tuple_family(&d->sig);
+	const struct sip_alg_pin *pin;
+	struct sip_alg_pin_count *c;
+	struct nlattr *nest;
+
+	list_for_each_entry(pin, &d->pins.list, list) {
+		if (truncated && skb_tailroom(skb) < SIP_ALG_PIN_NEST_MAX) {
+			*truncated = true;
+			return 0;
+		}
+		nest = nla_nest_start(skb, SIP_ALG_A_CALL_PIN);
+		if (!nest)
+			return -EMSGSIZE;
+		if (nla_put_u8(skb, SIP_ALG_A_PIN_CLASS, pin->class) ||
+		    nla_put_u8(skb, SIP_ALG_A_PIN_NAT, pin->nat) ||
+		    nla_put_u8(skb, SIP_ALG_A_PIN_MEDIA, pin->media) ||
+		    sip_alg_nla_put_addr(skb, SIP_ALG_A_PIN_INSIDE_ADDR, &pin->real_addr, family) ||
+		    nla_put_u16(skb, SIP_ALG_A_PIN_INSIDE_PORT, pin->real_port) ||
+		    sip_alg_nla_put_addr(skb, SIP_ALG_A_PIN_OUTSIDE_ADDR, &pin->pub_addr, family) ||
+		    nla_put_u16(skb, SIP_ALG_A_PIN_OUTSIDE_PORT, pin->pub_port) ||
+		    (pin->has_ct && nla_put_flag(skb, SIP_ALG_A_PIN_ESTABLISHED)))
+			goto cancel;
+		if (pin->has_ct && acct && *n < max) {
+			c = &counts[*n];
+			c->packets = nla_reserve_64bit(skb, SIP_ALG_A_PIN_PACKETS, sizeof(u64),
+						       SIP_ALG_A_PIN_PAD);
+			c->bytes = nla_reserve_64bit(skb, SIP_ALG_A_PIN_BYTES, sizeof(u64),
+						     SIP_ALG_A_PIN_PAD);
+			if (!c->packets || !c->bytes)
+				goto cancel;
+			memset(nla_data(c->packets), 0, sizeof(u64));
+			memset(nla_data(c->bytes), 0, sizeof(u64));
+			c->tuple = pin->ct_tuple;
+			(*n)++;
+		}
+		nla_nest_end(skb, nest);
+	}
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* Without sn->lock: the counters of the conntracks the pins became. */
+static void sip_alg_pin_fill_counts(struct net *net, const struct nf_conntrack_zone *zone,
+			     const struct sip_alg_pin_count *counts, unsigned int n)
+{
+	const struct nf_conntrack_tuple_hash *h;
+	const struct nf_conn_acct *acct;
+	struct nf_conn *ct;
+	u64 packets, bytes;
+
+	while (n--) {
+		h = nf_conntrack_find_get(net, zone, &counts[n].tuple);
+		if (!h)
+			continue;
+		ct = nf_ct_tuplehash_to_ctrack(h);
+		acct = nf_conn_acct_find(ct);
+		if (acct) {
+			packets = atomic64_read(&acct->counter[IP_CT_DIR_ORIGINAL].packets) +
+				  atomic64_read(&acct->counter[IP_CT_DIR_REPLY].packets);
+			bytes = atomic64_read(&acct->counter[IP_CT_DIR_ORIGINAL].bytes) +
+				atomic64_read(&acct->counter[IP_CT_DIR_REPLY].bytes);
+			memcpy(nla_data(counts[n].packets), &packets, sizeof(packets));
+			memcpy(nla_data(counts[n].bytes), &bytes, sizeof(bytes));
+		}
+		nf_ct_put(ct);
+	}
+}
 
 /*
  * One call, under sn->lock. With @truncate, pins that do not fit are left
@@ -116,7 +207,7 @@ int sip_alg_nl_call_get(struct sk_buff *skb, struct genl_info *info)
 	spin_lock_bh(&sn->lock);
 	d = sip_alg_call_find(sn, info);
 	if (d)
-		size = NLMSG_GOODSIZE + d->callid_len + d->n_pins * SIP_ALG_PIN_NEST_MAX;
+		size = NLMSG_GOODSIZE + d->callid_len + d->pins.n * SIP_ALG_PIN_NEST_MAX;
 	spin_unlock_bh(&sn->lock);
 	if (!d)
 		goto not_found;

@@ -27,6 +27,7 @@
 #include "sip_call.h"
 #include "sip_dialog.h"
 #include "sip_netlink.h"
+#include "sip_policy.h"
 #include "sip_stats.h"
 
 /* A full scan for idle dialogs every this many GC runs (one per second). */
@@ -209,8 +210,8 @@ static struct sip_alg_dialog *sip_alg_dialog_new(struct sip_alg_pkt *p, u32 hash
 		goto fail;
 	}
 
-	INIT_LIST_HEAD(&d->pins);
 	INIT_LIST_HEAD(&d->timed);
+	sip_alg_pins_init(&d->pins, &src->n_pins);
 	d->source = src;
 	d->zone = *zone;
 	d->hash = hash;
@@ -268,14 +269,14 @@ static void sip_alg_dialog_apply(struct sip_alg_pkt *p, struct sip_alg_dialog *d
 	if (dec->restart)
 		list_del_init(&d->timed);
 	if (dec->open_media)
-		sip_alg_pin_media(p, d);
+		sip_alg_pin_media(p, &d->pins);
 	if (dec->close_waiting)
-		sip_alg_pin_close_waiting(sn, d);
+		sip_alg_pin_close_waiting(sn, &d->pins);
 	if (dec->binding == SIP_ALG_BINDING_REFRESH) {
-		if (sip_alg_pin_register(p, d, &p->msg->addrs[dec->contact], dec->expires))
+		if (sip_alg_pin_register(p, &d->pins, &p->msg->addrs[dec->contact], dec->expires))
 			sip_alg_count(sn, SIP_ALG_STAT_REGISTRATIONS);
 	} else if (dec->binding == SIP_ALG_BINDING_REMOVE) {
-		sip_alg_pin_register(p, d, NULL, 0);
+		sip_alg_pin_register(p, &d->pins, NULL, 0);
 	}
 	sip_alg_dialog_deadline(sn, d, dec);
 	if (dec->event != SIP_ALG_CALL_NONE)
@@ -329,9 +330,10 @@ static void sip_alg_dialog_unlink(struct sip_alg_net *sn, struct sip_alg_dialog 
 	if (d->call.state != SIP_ALG_CALL_STATE_ENDING)
 		sip_alg_event_call(sn, d, SIP_ALG_EVENT_TYPE_CALL_END, why);
 	hlist_del(&d->by_callid);
-	sip_alg_pin_unlink_all(sn, d);
-	sip_alg_source_put(sn, d->source, d->n_pins);
+	sip_alg_pin_unlink_all(sn, &d->pins);
+	sip_alg_source_put(sn, d->source, d->pins.n);
 	d->source = NULL;
+	d->pins.charged = NULL;
 	list_move_tail(&d->timed, dead);
 	sn->n_dialogs--;
 }
@@ -339,7 +341,7 @@ static void sip_alg_dialog_unlink(struct sip_alg_net *sn, struct sip_alg_dialog 
 static void sip_alg_dialog_free(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 				bool kill_media)
 {
-	sip_alg_pin_release_all(sn, d, kill_media);
+	sip_alg_pin_release_all(sn, &d->zone, &d->pins, kill_media);
 	sip_alg_count(sn, SIP_ALG_STAT_DIALOGS_ENDED);
 	kfree(d);
 }
@@ -353,10 +355,10 @@ static void sip_alg_dialog_quiet(struct sip_alg_net *sn, struct sip_alg_dialog *
 
 	if (d->call.state == SIP_ALG_CALL_STATE_EARLY ||
 	    d->call.state == SIP_ALG_CALL_STATE_CONFIRMED)
-		media = sip_alg_pin_media_flows(sn, d);
+		media = sip_alg_pin_media_flows(sn, &d->zone, &d->pins);
 	sip_alg_call_quiet(&d->call, media, s, &dec);
 	if (dec.end == SIP_ALG_CALL_NONE) {
-		sip_alg_pin_close_waiting(sn, d);
+		sip_alg_pin_close_waiting(sn, &d->pins);
 		sip_alg_dialog_deadline(sn, d, &dec);
 		sip_alg_count(sn, SIP_ALG_STAT_QUIET_KEPT);
 		return;
@@ -366,36 +368,73 @@ static void sip_alg_dialog_quiet(struct sip_alg_net *sn, struct sip_alg_dialog *
 	sip_alg_dialog_unlink(sn, d, dead, dec.end);
 }
 
+/*
+ * The GC holds sn->lock, which every SIP message of the namespace takes, for
+ * this many calls or buckets at most, then lets the packet path in.
+ */
+#define SIP_ALG_GC_BATCH		64
+
+/* Calls whose firm deadline (end of grace, binding expiry) passed. */
+static void sip_alg_gc_timed(struct sip_alg_net *sn, const struct sip_alg_call_settings *s)
+{
+	struct sip_alg_dialog *d;
+	LIST_HEAD(kept);
+	LIST_HEAD(dead);
+	unsigned int n;
+
+	do {
+		spin_lock_bh(&sn->lock);
+		/* Each call leaves sn->timed: unlinked, or onto kept. */
+		for (n = 0; n < SIP_ALG_GC_BATCH && !list_empty(&sn->timed); n++) {
+			d = list_first_entry(&sn->timed, struct sip_alg_dialog, timed);
+			list_move_tail(&d->timed, &kept);
+			if (time_after_eq(jiffies, d->deadline))
+				sip_alg_dialog_quiet(sn, d, s, &dead);
+		}
+		if (n < SIP_ALG_GC_BATCH)
+			list_splice_tail_init(&kept, &sn->timed);
+		spin_unlock_bh(&sn->lock);
+		sip_alg_dialog_reap(sn, &dead);
+		cond_resched();
+	} while (n == SIP_ALG_GC_BATCH);
+}
+
+/* Calls without a firm deadline whose last message is too long ago. */
+static void sip_alg_gc_quiet(struct sip_alg_net *sn, const struct sip_alg_call_settings *s)
+{
+	struct sip_alg_dialog *d;
+	struct hlist_node *n;
+	LIST_HEAD(dead);
+	u32 i = 0;
+
+	while (i < (1U << SIP_ALG_DIALOG_HASH_BITS)) {
+		spin_lock_bh(&sn->lock);
+		do {
+			hlist_for_each_entry_safe(d, n, &sn->dialogs[i], by_callid) {
+				if (list_empty(&d->timed) && time_after_eq(jiffies, d->deadline))
+					sip_alg_dialog_quiet(sn, d, s, &dead);
+			}
+		} while (++i % SIP_ALG_GC_BATCH);
+		spin_unlock_bh(&sn->lock);
+		sip_alg_dialog_reap(sn, &dead);
+		cond_resched();
+	}
+}
+
 static void sip_alg_gc(struct work_struct *work)
 {
 	struct sip_alg_net *sn = container_of(to_delayed_work(work), struct sip_alg_net, gc);
 	struct sip_alg_call_settings s;
-	struct sip_alg_dialog *d, *next;
-	LIST_HEAD(dead);
-	bool scan;
-	u32 i;
 
-	scan = ++sn->gc_runs % SIP_ALG_GC_SCAN_EVERY == 0;
 	sip_alg_call_settings(sn, &s);
+	sip_alg_gc_timed(sn, &s);
+	if (++sn->gc_runs % SIP_ALG_GC_SCAN_EVERY == 0)
+		sip_alg_gc_quiet(sn, &s);
 
 	spin_lock_bh(&sn->lock);
-	list_for_each_entry_safe(d, next, &sn->timed, timed) {
-		if (time_after_eq(jiffies, d->deadline))
-			sip_alg_dialog_quiet(sn, d, &s, &dead);
-	}
-	for (i = 0; scan && i < (1U << SIP_ALG_DIALOG_HASH_BITS); i++) {
-		struct hlist_node *n;
-
-		hlist_for_each_entry_safe(d, n, &sn->dialogs[i], by_callid) {
-			if (list_empty(&d->timed) && time_after_eq(jiffies, d->deadline))
-				sip_alg_dialog_quiet(sn, d, &s, &dead);
-		}
-	}
 	if (sn->n_dialogs && !sn->exiting)
 		queue_delayed_work(system_power_efficient_wq, &sn->gc, HZ);
 	spin_unlock_bh(&sn->lock);
-
-	sip_alg_dialog_reap(sn, &dead);
 }
 
 void sip_alg_dialog_kill(struct sip_alg_net *sn, struct sip_alg_dialog *d,
@@ -500,16 +539,18 @@ static void __net_exit sip_alg_net_exit(struct net *net)
 	 * functions of pins still waiting may run until their expectations
 	 * are removed below, and they take the lock.
 	 */
-	spin_lock_bh(&sn->lock);
 	for (i = 0; i < (1U << SIP_ALG_DIALOG_HASH_BITS); i++) {
 		struct hlist_node *n;
 
+		spin_lock_bh(&sn->lock);
 		hlist_for_each_entry_safe(d, n, &sn->dialogs[i], by_callid)
 			sip_alg_dialog_unlink(sn, d, &dead, SIP_ALG_END_REASON_DELETED);
+		spin_unlock_bh(&sn->lock);
+		list_for_each_entry_safe(d, next, &dead, timed)
+			sip_alg_dialog_free(sn, d, false);
+		INIT_LIST_HEAD(&dead);
+		cond_resched();
 	}
-	spin_unlock_bh(&sn->lock);
-	list_for_each_entry_safe(d, next, &dead, timed)
-		sip_alg_dialog_free(sn, d, false);
 	sip_alg_check_leaks(sn);
 
 	sip_alg_sysctl_net_exit(sn);

@@ -21,6 +21,7 @@
 
 #include "sip_alg.h"
 #include "sip_netlink.h"
+#include "sip_policy.h"
 
 #define SIP_ALG_MAX_PORTS	8
 #define SIP_ALG_OUT_LEN		(SIP_ALG_MAX_MSG_LEN + SIP_ALG_MAX_EDITS * SIP_ALG_EDIT_MAX_REPL)
@@ -37,8 +38,8 @@ static unsigned int sip_alg_nr_helpers;
 /*
  * max_expected 0 means no per-master limit: a trunk carries every call on
  * one conntrack, and the kernel's u8 counters would evict the oldest call's
- * media. The dialog table bounds what we open (max_dialogs, and per call
- * SIP_ALG_DIALOG_MAX_PINS).
+ * media. Our own budgets bound what we open (max_call_pins, max_source_pins,
+ * max_pins).
  */
 static const struct nf_conntrack_expect_policy sip_alg_exp_policy[SIP_ALG_CLASS_NR] = {
 	[SIP_ALG_CLASS_SIGNALLING] = {

@@ -10,7 +10,7 @@
  * whichever side speaks first. A 2xx to a REGISTER opens the registered
  * contact to the registrar.
  *
- * Pins live on their dialog's list and in sn->pins, hashed by what their
+ * Pins live on their call's list and in sn->pins, hashed by what their
  * expectation waits for (destination address, port and protocol); both
  * under sn->lock. That one table finds the pin of an expectation that
  * matched and tells whether a new expectation would replace one of ours.
@@ -29,8 +29,8 @@
 
 #include "sip_alg.h"
 #include "sip_compat.h"
-#include "sip_dialog.h"
-#include "sip_netlink.h"
+#include "sip_pinhole.h"
+#include "sip_policy.h"
 
 #define SIP_ALG_PIN_HASH_BITS		12
 /* How far the media port search goes before giving up. */
@@ -128,34 +128,34 @@ static void sip_alg_addr_from(union nf_inet_addr *a, const struct sip_alg_hostpo
 static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
 
 /* A slot of the dialog's own when one is free: its first pins cost no allocation. */
-static struct sip_alg_pin *sip_alg_pin_alloc(struct sip_alg_dialog *d)
+static struct sip_alg_pin *sip_alg_pin_alloc(struct sip_alg_pins *ps)
 {
 	unsigned int i;
 
-	for (i = 0; i < SIP_ALG_DIALOG_PIN_SLOTS; i++) {
-		if (!(d->slots_used & BIT(i))) {
-			d->slots_used |= BIT(i);
-			memset(&d->slots[i], 0, sizeof(d->slots[i]));
-			return &d->slots[i];
+	for (i = 0; i < SIP_ALG_PIN_SLOTS; i++) {
+		if (!(ps->slots_used & BIT(i))) {
+			ps->slots_used |= BIT(i);
+			memset(&ps->slots[i], 0, sizeof(ps->slots[i]));
+			return &ps->slots[i];
 		}
 	}
 	return kzalloc(sizeof(struct sip_alg_pin), GFP_ATOMIC);
 }
 
-static void sip_alg_pin_free(struct sip_alg_dialog *d, struct sip_alg_pin *pin)
+static void sip_alg_pin_free(struct sip_alg_pins *ps, struct sip_alg_pin *pin)
 {
-	if (pin >= d->slots && pin < d->slots + SIP_ALG_DIALOG_PIN_SLOTS)
-		d->slots_used &= ~BIT(pin - d->slots);
+	if (pin >= ps->slots && pin < ps->slots + SIP_ALG_PIN_SLOTS)
+		ps->slots_used &= ~BIT(pin - ps->slots);
 	else
 		kfree(pin);
 }
 
 /*
- * Whether @d may open one more pinhole: within its own budget, its
+ * Whether a call may open one more pinhole: within its own budget, its
  * source's and the namespace's, so that no sender can fill the kernel's
  * expectation table, which every helper of the namespace shares.
  */
-static bool sip_alg_pin_budget(struct sip_alg_net *sn, const struct sip_alg_dialog *d)
+static bool sip_alg_pin_budget(struct sip_alg_net *sn, const struct sip_alg_pins *ps)
 {
 	unsigned int ns_max = READ_ONCE(sn->cfg.max_pins);
 
@@ -165,9 +165,9 @@ static bool sip_alg_pin_budget(struct sip_alg_net *sn, const struct sip_alg_dial
 	 */
 	if (!ns_max)
 		ns_max = READ_ONCE(nf_ct_expect_hsize) * 3;
-	if (d->n_pins < min_t(unsigned int, READ_ONCE(sn->cfg.max_call_pins),
-			      SIP_ALG_DIALOG_MAX_PINS) &&
-	    d->source->n_pins < READ_ONCE(sn->cfg.max_source_pins) && sn->n_pins < ns_max)
+	if (ps->n < min_t(unsigned int, READ_ONCE(sn->cfg.max_call_pins),
+			      SIP_ALG_MAX_PINS) &&
+	    (*ps->charged) < READ_ONCE(sn->cfg.max_source_pins) && sn->n_pins < ns_max)
 		return true;
 	sip_alg_count(sn, SIP_ALG_STAT_PINS_OVER_BUDGET);
 	return false;
@@ -188,7 +188,7 @@ static void sip_alg_pin_share(struct sip_alg_net *sn, const struct nf_conntrack_
 	}
 }
 
-static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
+static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 			   const struct sip_alg_pin_spec *spec)
 {
 	__be16 sport = htons(spec->sport), dport = htons(spec->dport);
@@ -196,14 +196,14 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	struct sip_alg_pin *pin;
 	int ret;
 
-	if (!sip_alg_pin_budget(p->sn, d))
+	if (!sip_alg_pin_budget(p->sn, ps))
 		return -ENOSPC;
-	pin = sip_alg_pin_alloc(d);
+	pin = sip_alg_pin_alloc(ps);
 	if (!pin)
 		return -ENOMEM;
 	exp = nf_ct_expect_alloc(p->ct);
 	if (!exp) {
-		sip_alg_pin_free(d, pin);
+		sip_alg_pin_free(ps, pin);
 		return -ENOMEM;
 	}
 	nf_ct_expect_init(exp, spec->class, nf_ct_l3num(p->ct), spec->saddr, &spec->daddr,
@@ -229,7 +229,7 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 		sip_alg_pin_share(p->sn, exp);
 	if (ret) {
 		nf_ct_expect_put(exp);
-		sip_alg_pin_free(d, pin);
+		sip_alg_pin_free(ps, pin);
 		return ret;
 	}
 	if (spec->timeout)
@@ -245,37 +245,37 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	pin->real_port = spec->real_port;
 	pin->pub_addr = spec->daddr;
 	pin->pub_port = spec->dport;
-	list_add_tail(&pin->list, &d->pins);
+	list_add_tail(&pin->list, &ps->list);
 	hlist_add_head(&pin->by_dst, sip_alg_pin_bucket(p->sn, &exp->tuple));
-	d->n_pins++;
-	d->source->n_pins++;
+	ps->n++;
+	(*ps->charged)++;
 	p->sn->n_pins++;
 	sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_CREATED);
 	return 0;
 }
 
 /* Close a pin that is still in the tables. */
-static void sip_alg_pin_del(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+static void sip_alg_pin_del(struct sip_alg_net *sn, struct sip_alg_pins *ps,
 			    struct sip_alg_pin *pin)
 {
 	nf_ct_unexpect_related(pin->exp);
 	nf_ct_expect_put(pin->exp);
 	hlist_del(&pin->by_dst);
 	list_del(&pin->list);
-	d->n_pins--;
-	d->source->n_pins--;
+	ps->n--;
+	(*ps->charged)--;
 	sn->n_pins--;
-	sip_alg_pin_free(d, pin);
+	sip_alg_pin_free(ps, pin);
 	sip_alg_count(sn, SIP_ALG_STAT_EXPECT_REMOVED);
 }
 
 /* The newest pin @side opened for its stream at @addr, @port. */
-static struct sip_alg_pin *sip_alg_pin_find(struct sip_alg_dialog *d, u8 class, u8 side,
+static struct sip_alg_pin *sip_alg_pin_find(struct sip_alg_pins *ps, u8 class, u8 side,
 					    const union nf_inet_addr *addr, u16 port)
 {
 	struct sip_alg_pin *pin;
 
-	list_for_each_entry_reverse(pin, &d->pins, list) {
+	list_for_each_entry_reverse(pin, &ps->list, list) {
 		if (pin->class == class && pin->side == side && pin->real_port == port &&
 		    pin->nat != SIP_ALG_PIN_NAT_SNAT && nf_inet_addr_cmp(&pin->real_addr, addr))
 			return pin;
@@ -292,7 +292,7 @@ static struct sip_alg_pin *sip_alg_pin_find(struct sip_alg_dialog *d, u8 class, 
  * new pin has no SNAT pin yet: the old one was single-use, for the old far
  * side.
  */
-static void sip_alg_pin_renew(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
+static void sip_alg_pin_renew(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 			      struct sip_alg_pin_spec *spec, struct sip_alg_pin *old)
 {
 	if (!old || old->nat != spec->nat)
@@ -301,29 +301,29 @@ static void sip_alg_pin_renew(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	if (!old->has_ct) {
 		if (sip_alg_pin_waiting(p->sn->net, nf_ct_zone(p->ct), old))
 			return;
-		sip_alg_pin_del(p->sn, d, old);
+		sip_alg_pin_del(p->sn, ps, old);
 	}
-	sip_alg_pin_failed(p->sn, spec->nat, sip_alg_pin_add(p, d, spec));
+	sip_alg_pin_failed(p->sn, spec->nat, sip_alg_pin_add(p, ps, spec));
 }
 
 /*
  * Reserve the public pair @port (RTP) and @port + 1 (RTCP) for an inside
  * stream. -EBUSY: another expectation holds one of them.
  */
-static int sip_alg_pin_pair(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
+static int sip_alg_pin_pair(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 			    struct sip_alg_pin_spec *rtp, struct sip_alg_pin_spec *rtcp,
 			    u16 port)
 {
 	int ret;
 
 	rtp->dport = port;
-	ret = sip_alg_pin_add(p, d, rtp);
+	ret = sip_alg_pin_add(p, ps, rtp);
 	if (ret || !rtcp)
 		return ret;
 	rtcp->dport = port + 1;
-	ret = sip_alg_pin_add(p, d, rtcp);
+	ret = sip_alg_pin_add(p, ps, rtcp);
 	if (ret)
-		sip_alg_pin_del(p->sn, d, list_last_entry(&d->pins, struct sip_alg_pin, list));
+		sip_alg_pin_del(p->sn, ps, list_last_entry(&ps->list, struct sip_alg_pin, list));
 	return ret;
 }
 
@@ -349,7 +349,7 @@ static bool sip_alg_pin_static_map(struct sip_alg_pkt *p, const struct sip_alg_h
  * Open the pinholes of stream @i announced by the sender of @p and fill
  * p->media[i] with what its SDP must say.
  */
-static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
+static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 			       unsigned int i)
 {
 	const struct sdp_alg_media *m = &p->sdp->media[i];
@@ -399,13 +399,13 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	}
 
 	/* A re-INVITE or a retransmission keeps the ports it was given. */
-	old = sip_alg_pin_find(d, SIP_ALG_CLASS_RTP, p->dir, &rtp.real_addr, m->port);
+	old = sip_alg_pin_find(ps, SIP_ALG_CLASS_RTP, p->dir, &rtp.real_addr, m->port);
 	if (old) {
 		port = old->pub_port;
-		sip_alg_pin_renew(p, d, &rtp, old);
+		sip_alg_pin_renew(p, ps, &rtp, old);
 		if (!m->rtcp_mux)
-			sip_alg_pin_renew(p, d, &rtcp,
-					  sip_alg_pin_find(d, SIP_ALG_CLASS_RTCP, p->dir,
+			sip_alg_pin_renew(p, ps, &rtcp,
+					  sip_alg_pin_find(ps, SIP_ALG_CLASS_RTCP, p->dir,
 							   &rtcp.real_addr, rtcp.real_port));
 		goto mapped;
 	}
@@ -414,9 +414,9 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 		rtp.dport = rtp.real_port;
 		rtcp.dport = rtcp.real_port;
 		/* -EBUSY: another call already opened this very address. */
-		ret = sip_alg_pin_add(p, d, &rtp);
+		ret = sip_alg_pin_add(p, ps, &rtp);
 		if ((!ret || ret == -EBUSY) && !m->rtcp_mux)
-			ret = sip_alg_pin_add(p, d, &rtcp);
+			ret = sip_alg_pin_add(p, ps, &rtcp);
 		sip_alg_pin_failed(p->sn, rtp.nat, ret);
 		return;
 	}
@@ -426,7 +426,7 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 		ret = -EBUSY;
 		/* RTCP's port is RTP's plus one: 65535 has none above it. */
 		if (port < U16_MAX || m->rtcp_mux)
-			ret = sip_alg_pin_pair(p, d, &rtp, m->rtcp_mux ? NULL : &rtcp, port);
+			ret = sip_alg_pin_pair(p, ps, &rtp, m->rtcp_mux ? NULL : &rtcp, port);
 		if (ret != -EBUSY)
 			break;
 		/* The next even port, so that RTCP gets the odd one above it. */
@@ -473,24 +473,24 @@ static void sip_alg_pin_spec_of(const struct sip_alg_pin *pin, struct sip_alg_pi
  * ports differ from its own gets its outgoing media translated to them, so
  * that its flow and the far side's meet in one conntrack whichever starts.
  */
-static void sip_alg_pin_snat(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
+static void sip_alg_pin_snat(struct sip_alg_pkt *p, struct sip_alg_pins *ps)
 {
 	struct sip_alg_pin *in, *peer;
 	union nf_inet_addr saddr;
 
-	list_for_each_entry(in, &d->pins, list) {
+	list_for_each_entry(in, &ps->list, list) {
 		struct sip_alg_pin_spec spec = {}, plain;
 
 		if (in->nat != SIP_ALG_PIN_NAT_DNAT || in->has_snat ||
 		    in->class == SIP_ALG_CLASS_SIGNALLING || in->pub_port == in->real_port)
 			continue;
 		/* The far side's newest: it may have moved since. */
-		list_for_each_entry_reverse(peer, &d->pins, list) {
+		list_for_each_entry_reverse(peer, &ps->list, list) {
 			if (peer->nat == SIP_ALG_PIN_NAT_PLAIN && peer->side != in->side &&
 			    peer->class == in->class && peer->media == in->media)
 				break;
 		}
-		if (list_entry_is_head(peer, &d->pins, list) || peer->has_ct)
+		if (list_entry_is_head(peer, &ps->list, list) || peer->has_ct)
 			continue;
 
 		spec.class = in->class;
@@ -510,24 +510,24 @@ static void sip_alg_pin_snat(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
 		 * takes its place, or, when it cannot, the plain one comes back.
 		 */
 		sip_alg_pin_spec_of(peer, &plain, &saddr);
-		sip_alg_pin_del(p->sn, d, peer);
+		sip_alg_pin_del(p->sn, ps, peer);
 		/* Added at the tail: this walk reaches them and skips them. */
-		if (!sip_alg_pin_add(p, d, &spec)) {
+		if (!sip_alg_pin_add(p, ps, &spec)) {
 			in->has_snat = 1;
 			continue;
 		}
 		sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_FAILED);
-		sip_alg_pin_failed(p->sn, plain.nat, sip_alg_pin_add(p, d, &plain));
+		sip_alg_pin_failed(p->sn, plain.nat, sip_alg_pin_add(p, ps, &plain));
 	}
 }
 
-void sip_alg_pin_media(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
+void sip_alg_pin_media(struct sip_alg_pkt *p, struct sip_alg_pins *ps)
 {
 	unsigned int i;
 
 	for (i = 0; i < p->sdp->n_media; i++)
-		sip_alg_pin_stream(p, d, i);
-	sip_alg_pin_snat(p, d);
+		sip_alg_pin_stream(p, ps, i);
+	sip_alg_pin_snat(p, ps);
 }
 
 /*
@@ -537,7 +537,7 @@ void sip_alg_pin_media(struct sip_alg_pkt *p, struct sip_alg_dialog *d)
  * i.e. as they were rewritten on the way out. A refresh replaces the
  * pinhole; without @contact (an un-register) it just closes.
  */
-bool sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
+bool sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 			  const struct sip_alg_addr *contact, u32 expires)
 {
 	const struct nf_conntrack_tuple *t = &p->ct->tuplehash[p->dir].tuple;
@@ -545,9 +545,9 @@ bool sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	struct sip_alg_pin_spec spec = {};
 	struct sip_alg_pin *pin, *next;
 
-	list_for_each_entry_safe(pin, next, &d->pins, list) {
+	list_for_each_entry_safe(pin, next, &ps->list, list) {
 		if (pin->class == SIP_ALG_CLASS_SIGNALLING)
-			sip_alg_pin_del(p->sn, d, pin);
+			sip_alg_pin_del(p->sn, ps, pin);
 	}
 	if (!contact)
 		return false;
@@ -572,20 +572,20 @@ bool sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_dialog *d,
 	}
 	if (READ_ONCE(p->sn->cfg.direct_signalling))
 		spec.saddr = &t->src.u3;
-	if (sip_alg_pin_add(p, d, &spec)) {
+	if (sip_alg_pin_add(p, ps, &spec)) {
 		sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_FAILED);
 		return false;
 	}
 	return true;
 }
 
-void sip_alg_pin_close_waiting(struct sip_alg_net *sn, struct sip_alg_dialog *d)
+void sip_alg_pin_close_waiting(struct sip_alg_net *sn, struct sip_alg_pins *ps)
 {
 	struct sip_alg_pin *pin, *next;
 
-	list_for_each_entry_safe(pin, next, &d->pins, list) {
+	list_for_each_entry_safe(pin, next, &ps->list, list) {
 		if (pin->class != SIP_ALG_CLASS_SIGNALLING && !pin->has_ct)
-			sip_alg_pin_del(sn, d, pin);
+			sip_alg_pin_del(sn, ps, pin);
 	}
 }
 
@@ -608,15 +608,16 @@ static struct nf_conn *sip_alg_pin_ct_get(struct sip_alg_net *sn,
 	return ct;
 }
 
-bool sip_alg_pin_media_flows(struct sip_alg_net *sn, const struct sip_alg_dialog *d)
+bool sip_alg_pin_media_flows(struct sip_alg_net *sn, const struct nf_conntrack_zone *zone,
+			     const struct sip_alg_pins *ps)
 {
 	const struct sip_alg_pin *pin;
 	struct nf_conn *ct;
 
-	list_for_each_entry(pin, &d->pins, list) {
+	list_for_each_entry(pin, &ps->list, list) {
 		if (pin->class == SIP_ALG_CLASS_SIGNALLING || !pin->has_ct)
 			continue;
-		ct = sip_alg_pin_ct_get(sn, &d->zone, pin);
+		ct = sip_alg_pin_ct_get(sn, zone, pin);
 		if (ct) {
 			nf_ct_put(ct);
 			return true;
@@ -673,31 +674,29 @@ static bool sip_alg_pin_claimed(struct sip_alg_net *sn, const struct sip_alg_pin
 	return false;
 }
 
-/* Take the dialog's pins out of the lookup table; they are released later. */
-void sip_alg_pin_unlink_all(struct sip_alg_net *sn, struct sip_alg_dialog *d)
+void sip_alg_pin_unlink_all(struct sip_alg_net *sn, struct sip_alg_pins *ps)
 {
 	struct sip_alg_pin *pin;
 
-	list_for_each_entry(pin, &d->pins, list)
+	list_for_each_entry(pin, &ps->list, list)
 		hlist_del(&pin->by_dst);
-	list_for_each_entry(pin, &d->pins, list) {
+	list_for_each_entry(pin, &ps->list, list) {
 		if (pin->has_ct && !pin->shared && sip_alg_pin_claimed(sn, pin))
 			pin->shared = 1;
 	}
 }
 
-/* Close every pin of an unlinked dialog; @kill_media also ends its flows. */
-void sip_alg_pin_release_all(struct sip_alg_net *sn, struct sip_alg_dialog *d,
-			     bool kill_media)
+void sip_alg_pin_release_all(struct sip_alg_net *sn, const struct nf_conntrack_zone *zone,
+			     struct sip_alg_pins *ps, bool kill_media)
 {
 	struct sip_alg_pin *pin, *next;
 
-	list_for_each_entry_safe(pin, next, &d->pins, list) {
+	list_for_each_entry_safe(pin, next, &ps->list, list) {
 		nf_ct_unexpect_related(pin->exp);
 		nf_ct_expect_put(pin->exp);
 		sip_alg_count(sn, SIP_ALG_STAT_EXPECT_REMOVED);
 		if (kill_media && pin->has_ct && !pin->shared) {
-			struct nf_conn *ct = sip_alg_pin_ct_get(sn, &d->zone, pin);
+			struct nf_conn *ct = sip_alg_pin_ct_get(sn, zone, pin);
 
 			if (ct) {
 				if (nf_ct_kill(ct))
@@ -705,81 +704,7 @@ void sip_alg_pin_release_all(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 				nf_ct_put(ct);
 			}
 		}
-		sip_alg_pin_free(d, pin);
-	}
-}
-
-int sip_alg_pin_fill(struct sk_buff *skb, const struct sip_alg_dialog *d, bool acct,
-		     struct sip_alg_pin_count *counts, unsigned int *n, unsigned int max,
-		     bool *truncated)
-{
-	u8 family = sip_alg_tuple_family(&d->sig);
-	const struct sip_alg_pin *pin;
-	struct sip_alg_pin_count *c;
-	struct nlattr *nest;
-
-	list_for_each_entry(pin, &d->pins, list) {
-		if (truncated && skb_tailroom(skb) < SIP_ALG_PIN_NEST_MAX) {
-			*truncated = true;
-			return 0;
-		}
-		nest = nla_nest_start(skb, SIP_ALG_A_CALL_PIN);
-		if (!nest)
-			return -EMSGSIZE;
-		if (nla_put_u8(skb, SIP_ALG_A_PIN_CLASS, pin->class) ||
-		    nla_put_u8(skb, SIP_ALG_A_PIN_NAT, pin->nat) ||
-		    nla_put_u8(skb, SIP_ALG_A_PIN_MEDIA, pin->media) ||
-		    sip_alg_nla_put_addr(skb, SIP_ALG_A_PIN_INSIDE_ADDR, &pin->real_addr, family) ||
-		    nla_put_u16(skb, SIP_ALG_A_PIN_INSIDE_PORT, pin->real_port) ||
-		    sip_alg_nla_put_addr(skb, SIP_ALG_A_PIN_OUTSIDE_ADDR, &pin->pub_addr, family) ||
-		    nla_put_u16(skb, SIP_ALG_A_PIN_OUTSIDE_PORT, pin->pub_port) ||
-		    (pin->has_ct && nla_put_flag(skb, SIP_ALG_A_PIN_ESTABLISHED)))
-			goto cancel;
-		if (pin->has_ct && acct && *n < max) {
-			c = &counts[*n];
-			c->packets = nla_reserve_64bit(skb, SIP_ALG_A_PIN_PACKETS, sizeof(u64),
-						       SIP_ALG_A_PIN_PAD);
-			c->bytes = nla_reserve_64bit(skb, SIP_ALG_A_PIN_BYTES, sizeof(u64),
-						     SIP_ALG_A_PIN_PAD);
-			if (!c->packets || !c->bytes)
-				goto cancel;
-			memset(nla_data(c->packets), 0, sizeof(u64));
-			memset(nla_data(c->bytes), 0, sizeof(u64));
-			c->tuple = pin->ct_tuple;
-			(*n)++;
-		}
-		nla_nest_end(skb, nest);
-	}
-	return 0;
-
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
-}
-
-void sip_alg_pin_fill_counts(struct net *net, const struct nf_conntrack_zone *zone,
-			     const struct sip_alg_pin_count *counts, unsigned int n)
-{
-	const struct nf_conntrack_tuple_hash *h;
-	const struct nf_conn_acct *acct;
-	struct nf_conn *ct;
-	u64 packets, bytes;
-
-	while (n--) {
-		h = nf_conntrack_find_get(net, zone, &counts[n].tuple);
-		if (!h)
-			continue;
-		ct = nf_ct_tuplehash_to_ctrack(h);
-		acct = nf_conn_acct_find(ct);
-		if (acct) {
-			packets = atomic64_read(&acct->counter[IP_CT_DIR_ORIGINAL].packets) +
-				  atomic64_read(&acct->counter[IP_CT_DIR_REPLY].packets);
-			bytes = atomic64_read(&acct->counter[IP_CT_DIR_ORIGINAL].bytes) +
-				atomic64_read(&acct->counter[IP_CT_DIR_REPLY].bytes);
-			memcpy(nla_data(counts[n].packets), &packets, sizeof(packets));
-			memcpy(nla_data(counts[n].bytes), &bytes, sizeof(bytes));
-		}
-		nf_ct_put(ct);
+		sip_alg_pin_free(ps, pin);
 	}
 }
 

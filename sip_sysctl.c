@@ -12,7 +12,7 @@
 
 #include "sip_alg.h"
 #include "sip_compat.h"
-#include "sip_dialog.h"
+#include "sip_pinhole.h"
 #include "uapi/linux/nf_sip_alg.h"
 
 static unsigned int grace = 5;
@@ -62,7 +62,7 @@ static const unsigned int sip_alg_timeout_max = 86400;
 static const unsigned int sip_alg_media_min = 1;
 static const unsigned int sip_alg_media_max = SDP_ALG_MAX_MEDIA;
 static const unsigned int sip_alg_call_pins_min = 2;
-static const unsigned int sip_alg_call_pins_max = SIP_ALG_DIALOG_MAX_PINS;
+static const unsigned int sip_alg_call_pins_max = SIP_ALG_MAX_PINS;
 static const unsigned int sip_alg_limit_max = INT_MAX;
 
 #define SIP_ALG_UINT(_name, _min, _max) {			\

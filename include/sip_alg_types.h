@@ -48,6 +48,14 @@ struct sip_alg_hostport {
 	u8 addr[16];			/* network order; IPv4 in addr[0..3] */
 };
 
+/* 0.0.0.0 or ::, the hold address of RFC 2543 and an unset one. */
+static inline bool sip_alg_hostport_is_any(const struct sip_alg_hostport *hp)
+{
+	static const u8 zero[16];
+
+	return !memcmp(hp->addr, zero, hp->family == 4 ? 4 : 16);
+}
+
 /* An address or port as the NAT sees it, for the mapping callback. */
 struct sip_alg_endpoint {
 	u8 family;			/* 4 or 6 */

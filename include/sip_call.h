@@ -113,12 +113,4 @@ void sip_alg_call_quiet(struct sip_alg_call *c, bool media_flows,
 /* Whether a REGISTER asks to remove its bindings. */
 bool sip_alg_register_removes(const struct sip_alg_msg *msg);
 
-/* 0.0.0.0 or ::, the hold address of RFC 2543 and an unset one. */
-static inline bool sip_alg_hostport_is_any(const struct sip_alg_hostport *hp)
-{
-	static const u8 zero[16];
-
-	return !memcmp(hp->addr, zero, hp->family == 4 ? 4 : 16);
-}
-
 #endif /* _SIP_CALL_H */

@@ -48,19 +48,7 @@ int sip_alg_nl_call_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int sip_alg_nl_call_del(struct sk_buff *skb, struct genl_info *info);
 int sip_alg_nl_calls_flush(struct sk_buff *skb, struct genl_info *info);
 
-/* sip_policy.c */
-int sip_alg_policy_net_init(struct sip_alg_net *sn);
-void sip_alg_policy_net_exit(struct sip_alg_net *sn);
-/*
- * Under rcu_read_lock (the packet path): a static map for @seen crossing
- * the NAT in @dir. Outbound a private address (and port, when the map names
- * one) becomes public; inbound the reverse.
- */
-bool sip_alg_map_lookup(struct sip_alg_net *sn, enum sip_alg_dir dir,
-			const struct sip_alg_endpoint *seen, struct sip_alg_endpoint *out);
-/* Under rcu_read_lock: the netns's SDP strip list, NULL when empty. */
-const struct sip_alg_strip *sip_alg_strip_get(struct sip_alg_net *sn);
-
+/* sip_policy.c: the netlink side of the site policy (sip_policy.h) */
 int sip_alg_nl_map_add(struct sk_buff *skb, struct genl_info *info);
 int sip_alg_nl_map_del(struct sk_buff *skb, struct genl_info *info);
 int sip_alg_nl_map_dump(struct sk_buff *skb, struct netlink_callback *cb);

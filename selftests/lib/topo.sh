@@ -26,6 +26,7 @@
 #   topo_attach_helper          # ct helper objects "sip-alg" (udp, tcp) on port 5060
 #   in_phone CMD... / in_router CMD... / in_server CMD...
 #   topo_expect_max N           # the kernel's global expectation limit, put back by teardown
+#   topo_pin_budget CALL SOURCE # max_call_pins and max_source_pins, host and router
 #   topo_teardown               # also installed as an EXIT trap by topo_setup
 #
 # The names below are the interface: tests use them rather than literals.
@@ -118,6 +119,16 @@ topo_expect_max() {
 	local key=net.netfilter.nf_conntrack_expect_max
 	TOPO_EXPECT_MAX_WAS=${TOPO_EXPECT_MAX_WAS:-$(sysctl -n $key)}
 	sysctl -qw $key="$1"
+}
+
+# For tests of calls bigger than the default budgets allow. The router's
+# namespace cannot go above the host's, so the host's go first; the module
+# is unloaded after each test, which puts the host's back.
+topo_pin_budget() {
+	local ns key=net.netfilter.sip_alg
+	for ns in env in_router; do
+		$ns sysctl -qw $key.max_call_pins="$1" $key.max_source_pins="$2"
+	done
 }
 
 topo_teardown() {

@@ -33,8 +33,9 @@ ctl() {
 	"$CTL" -n "$ROUTER_NS" "$@"
 }
 
-# Room for 2 * 512 + 4 expectations.
+# Room for 2 * 512 + 4 expectations, which one source takes.
 run topo_expect_max 2048
+run topo_pin_budget 512 2048
 
 python3 - "$out/calls.json" <<'PY' || fail "the calls did not come up with their pins"
 import json

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# One call holds at most 1,024 pinholes (SIP_ALG_DIALOG_MAX_PINS, the
+# One call holds at most 1,024 pinholes (SIP_ALG_MAX_PINS, the
 # ceiling of max_call_pins): used ones stay with the call until it ends, so
 # a call that keeps moving its media must not take the kernel's whole
 # expectation table. With
@@ -19,12 +19,8 @@ run modprobe nf_sip_alg
 topo_setup
 topo_attach_helper
 run in_router sysctl -qw net.netfilter.sip_alg.max_media=64
-# The call's own budget is the bound here, not its source's; the router's
-# namespace cannot go above the host's.
-for ns in env in_router; do
-	run $ns sysctl -qw net.netfilter.sip_alg.max_call_pins=1024
-	run $ns sysctl -qw net.netfilter.sip_alg.max_source_pins=4096
-done
+# The call's own budget is the bound here, not its source's.
+run topo_pin_budget 1024 4096
 
 # Room for more than the call may hold.
 run topo_expect_max 2048
