@@ -15,8 +15,6 @@
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/siphash.h>
-#include <net/net_namespace.h>
-#include <net/netns/generic.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_expect.h>
@@ -27,21 +25,13 @@
 #include "sip_call.h"
 #include "sip_dialog.h"
 #include "sip_netlink.h"
-#include "sip_policy.h"
-#include "sip_stats.h"
 
 /* A full scan for idle dialogs every this many GC runs (one per second). */
 #define SIP_ALG_GC_SCAN_EVERY		10
 
-static unsigned int sip_alg_net_id __read_mostly;
 static siphash_aligned_key_t sip_alg_hash_key;
 
 #define SIP_ALG_SOURCE_HASH_BITS	10
-
-struct sip_alg_net *sip_alg_pernet(const struct net *net)
-{
-	return net_generic(net, sip_alg_net_id);
-}
 
 static u32 sip_alg_callid_hash(const char *callid, u16 len, u16 zone)
 {
@@ -283,10 +273,6 @@ static void sip_alg_dialog_apply(struct sip_alg_pkt *p, struct sip_alg_dialog *d
 		sip_alg_event_call(sn, d, dec->event, dec->end);
 }
 
-/*
- * Update the state of the message's call and open its pinholes. Fills
- * p->media for the rewrite that follows.
- */
 void sip_alg_dialog_process(struct sip_alg_pkt *p)
 {
 	const struct nf_conntrack_zone *zone = nf_ct_zone(p->ct);
@@ -452,78 +438,25 @@ void sip_alg_dialog_reap(struct sip_alg_net *sn, struct list_head *dead)
 		sip_alg_dialog_free(sn, d, true);
 }
 
-static int __net_init sip_alg_net_init(struct net *net)
+int sip_alg_dialog_net_init(struct sip_alg_net *sn)
 {
-	struct sip_alg_net *sn = sip_alg_pernet(net);
-	int ret = -ENOMEM;
-
-	sn->net = net;
-	spin_lock_init(&sn->lock);
 	INIT_LIST_HEAD(&sn->timed);
 	INIT_DELAYED_WORK(&sn->gc, sip_alg_gc);
-	/* The host's namespace is made first and goes last. */
-	sip_alg_config_init(&sn->cfg, net_eq(net, &init_net) ? NULL :
-				      &sip_alg_pernet(&init_net)->cfg);
-
-	ret = sip_alg_policy_net_init(sn);
-	if (ret)
-		return ret;
-	ret = -ENOMEM;
 	sn->dialogs = kvcalloc(1U << SIP_ALG_DIALOG_HASH_BITS, sizeof(*sn->dialogs),
 			       GFP_KERNEL);
 	if (!sn->dialogs)
-		goto err_policy_exit;
+		return -ENOMEM;
 	sn->sources = kvcalloc(1U << SIP_ALG_SOURCE_HASH_BITS, sizeof(*sn->sources),
 			       GFP_KERNEL);
-	if (!sn->sources)
-		goto err_free_dialogs;
-	ret = sip_alg_pin_init(sn);
-	if (ret)
-		goto err_free_sources;
-	ret = -ENOMEM;
-	sn->stats = alloc_percpu(struct sip_alg_stats);
-	if (!sn->stats)
-		goto err_free_pins;
-	ret = sip_alg_stats_net_init(net, sn);
-	if (ret)
-		goto err_free_stats;
-	ret = sip_alg_sysctl_net_init(net, sn);
-	if (ret)
-		goto err_stats_exit;
+	if (!sn->sources) {
+		kvfree(sn->dialogs);
+		return -ENOMEM;
+	}
 	return 0;
-
-err_stats_exit:
-	sip_alg_stats_net_exit(net);
-err_free_stats:
-	free_percpu(sn->stats);
-err_free_pins:
-	sip_alg_pin_exit(sn);
-err_free_sources:
-	kvfree(sn->sources);
-err_free_dialogs:
-	kvfree(sn->dialogs);
-err_policy_exit:
-	sip_alg_policy_net_exit(sn);
-	return ret;
 }
 
-/*
- * Every dialog and pin of the namespace is gone now: one the counters say
- * was made and never freed is a leak, and the selftests fail on the splat.
- */
-static void sip_alg_check_leaks(const struct sip_alg_net *sn)
+void sip_alg_dialog_net_exit(struct sip_alg_net *sn)
 {
-	u64 dialogs = sip_alg_stat_sum(sn, SIP_ALG_STAT_DIALOGS_CREATED) -
-		      sip_alg_stat_sum(sn, SIP_ALG_STAT_DIALOGS_ENDED);
-	u64 pins = sip_alg_stat_sum(sn, SIP_ALG_STAT_EXPECT_CREATED) -
-		   sip_alg_stat_sum(sn, SIP_ALG_STAT_EXPECT_REMOVED);
-
-	WARN(dialogs || pins, "%llu dialogs and %llu pinholes not freed\n", dialogs, pins);
-}
-
-static void __net_exit sip_alg_net_exit(struct net *net)
-{
-	struct sip_alg_net *sn = sip_alg_pernet(net);
 	struct sip_alg_dialog *d, *next;
 	LIST_HEAD(dead);
 	u32 i;
@@ -534,10 +467,8 @@ static void __net_exit sip_alg_net_exit(struct net *net)
 	cancel_delayed_work_sync(&sn->gc);
 
 	/*
-	 * The helper is gone (module unload) or the conntracks are (netns
-	 * exit): no packet reaches the tables any more. The expectation
-	 * functions of pins still waiting may run until their expectations
-	 * are removed below, and they take the lock.
+	 * The expectation functions of pins still waiting may run until
+	 * their expectations are removed below, and they take the lock.
 	 */
 	for (i = 0; i < (1U << SIP_ALG_DIALOG_HASH_BITS); i++) {
 		struct hlist_node *n;
@@ -551,32 +482,11 @@ static void __net_exit sip_alg_net_exit(struct net *net)
 		INIT_LIST_HEAD(&dead);
 		cond_resched();
 	}
-	sip_alg_check_leaks(sn);
-
-	sip_alg_sysctl_net_exit(sn);
-	sip_alg_stats_net_exit(net);
-	free_percpu(sn->stats);
-	sip_alg_pin_exit(sn);
 	kvfree(sn->sources);
 	kvfree(sn->dialogs);
-	sip_alg_policy_net_exit(sn);
 }
 
-static struct pernet_operations sip_alg_net_ops = {
-	.init	= sip_alg_net_init,
-	.exit	= sip_alg_net_exit,
-	.id	= &sip_alg_net_id,
-	.size	= sizeof(struct sip_alg_net),
-};
-
-int sip_alg_dialog_init(void)
+void sip_alg_dialog_init(void)
 {
 	get_random_bytes(&sip_alg_hash_key, sizeof(sip_alg_hash_key));
-	return register_pernet_subsys(&sip_alg_net_ops);
-}
-
-/* After sip_alg_helper_exit(): the module goes. */
-void sip_alg_dialog_exit(void)
-{
-	unregister_pernet_subsys(&sip_alg_net_ops);
 }

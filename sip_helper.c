@@ -20,6 +20,7 @@
 #include <net/netfilter/nf_conntrack_seqadj.h>
 
 #include "sip_alg.h"
+#include "sip_dialog.h"
 #include "sip_netlink.h"
 #include "sip_policy.h"
 

@@ -151,11 +151,6 @@ void sip_alg_log(const struct sip_alg_pkt *p, const char *verdict, const char *w
 int sip_alg_helper_init(void);
 void sip_alg_helper_exit(void);
 
-/* sip_dialog.c */
-int sip_alg_dialog_init(void);
-void sip_alg_dialog_exit(void);
-void sip_alg_dialog_process(struct sip_alg_pkt *p);
-
 /* sip_sysctl.c */
 void sip_alg_config_init(struct sip_alg_config *cfg, const struct sip_alg_config *host);
 int sip_alg_sysctl_net_init(struct net *net, struct sip_alg_net *sn);

@@ -61,6 +61,15 @@ static inline const char *sip_alg_dialog_to(const struct sip_alg_dialog *d)
 	return d->callid + d->callid_len + d->from_len;
 }
 
+void sip_alg_dialog_init(void);
+int sip_alg_dialog_net_init(struct sip_alg_net *sn);
+/* Stops the GC, then ends every call without touching its media. */
+void sip_alg_dialog_net_exit(struct sip_alg_net *sn);
+/*
+ * The packet path: update the state of the message's call and open its
+ * pinholes; fills p->media for the rewrite that follows.
+ */
+void sip_alg_dialog_process(struct sip_alg_pkt *p);
 struct sip_alg_dialog *sip_alg_dialog_lookup(struct sip_alg_net *sn, u16 zone,
 					     const char *callid, u16 len);
 /* End @d now (netlink call-del, calls-flush): unlinked onto @dead, freed by _reap. */
