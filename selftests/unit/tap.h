@@ -6,7 +6,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static int tap_n, tap_pass, tap_fail;
+/* One count for the whole binary: unit.c defines them, every test file adds. */
+extern int tap_n, tap_pass, tap_fail;
 
 static void __attribute__((format(printf, 2, 3))) ok(int cond, const char *fmt, ...)
 {

@@ -12,8 +12,11 @@
 #include <arpa/inet.h>
 #include "tap.h"
 #include "props.h"
+#include "call.h"
 
 #define BUFSZ (SIP_ALG_MAX_MSG_LEN * 2 + 64)
+
+int tap_n, tap_pass, tap_fail;
 
 static struct sip_alg_msg msg;
 static struct sdp_alg_session sdp;
@@ -1589,6 +1592,7 @@ int main(int argc, char **argv)
 	test_crashers();
 	test_fastpaths();
 	test_apply();
+	test_call();
 	printf("1..%d\n", tap_n);
 	printf("%d passed, %d failed\n", tap_pass, tap_fail);
 	return tap_fail ? 1 : 0;
