@@ -165,8 +165,7 @@ static bool sip_alg_pin_budget(struct sip_alg_net *sn, const struct sip_alg_pins
 	 */
 	if (!ns_max)
 		ns_max = READ_ONCE(nf_ct_expect_hsize) * 3;
-	if (ps->n < min_t(unsigned int, READ_ONCE(sn->cfg.max_call_pins),
-			      SIP_ALG_MAX_PINS) &&
+	if (ps->n < min_t(unsigned int, READ_ONCE(sn->cfg.max_call_pins), SIP_ALG_MAX_PINS) &&
 	    (*ps->charged) < READ_ONCE(sn->cfg.max_source_pins) && sn->n_pins < ns_max)
 		return true;
 	sip_alg_count(sn, SIP_ALG_STAT_PINS_OVER_BUDGET);
@@ -211,9 +210,13 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 	exp->expectfn = sip_alg_pin_expected;
 	if (spec->permanent)
 		exp->flags |= NF_CT_EXPECT_PERMANENT;
-	if (spec->assign_helper)
-		rcu_assign_pointer(sip_alg_exp_assign_helper(exp),
-				   rcu_dereference(nfct_help(p->ct)->helper));
+	/*
+	 * Where the kernel has no assign_helper, nf_ct_expect_init() may have
+	 * given the expectation its master's helper (Debian's 6.12 does), and
+	 * the new conntrack would carry it: media must not.
+	 */
+	rcu_assign_pointer(sip_alg_exp_assign_helper(exp),
+			   spec->assign_helper ? rcu_dereference(nfct_help(p->ct)->helper) : NULL);
 	if (spec->nat == SIP_ALG_PIN_NAT_DNAT) {
 		exp->saved_addr = spec->real_addr;
 		exp->saved_proto.all = htons(spec->real_port);

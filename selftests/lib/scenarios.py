@@ -318,6 +318,10 @@ def outbound(topo, args):
            f"the router expects RTP and RTCP to {topo.public} ports {port}/{port + 1} ({exps})")
 
     media_both_ways("call", rtp_sv, (topo.public, port), rtp_ph, (topo.server.addr, 50000))
+    # RTP pays nothing per packet, and a flowtable could offload it.
+    media = [f for f in flows(topo) if f.ports & {40000, 50000}]
+    expect(media and not any(f.helper for f in media),
+           f"the media flows carry no helper ({media})")
     call.bye()
     gone_after_grace(topo, [40000, 40001, 50000, 50001, port, port + 1], "after BYE")
     no_dialog_left(topo)
