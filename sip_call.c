@@ -30,8 +30,14 @@ static void sip_alg_call_add_host(struct sip_alg_call *c, const u8 *addr)
 
 bool sip_alg_call_owns(const struct sip_alg_call *c, const struct sip_alg_flow *f)
 {
+	/*
+	 * Both ends as the message travels and as the other direction sees
+	 * them: behind a NAT the far side only ever sees the public address,
+	 * so the untranslated end is what tells two phones apart.
+	 */
 	return f->family == c->family && sip_alg_call_has_host(c, f->src) &&
-	       sip_alg_call_has_host(c, f->dst);
+	       sip_alg_call_has_host(c, f->dst) && sip_alg_call_has_host(c, f->reply_src) &&
+	       sip_alg_call_has_host(c, f->reply_dst);
 }
 
 /*
@@ -76,6 +82,7 @@ void sip_alg_call_init(struct sip_alg_call *c, const struct sip_alg_msg *msg,
 	c->state = SIP_ALG_CALL_STATE_EARLY;
 	c->kind = msg->kind == SIP_ALG_REQUEST ? SIP_ALG_CALL_INVITE : SIP_ALG_CALL_REGISTER;
 	c->family = f->family;
+	c->invite_cseq = msg->cseq;
 	sip_alg_call_add_host(c, f->src);
 	sip_alg_call_add_host(c, f->dst);
 	sip_alg_call_add_host(c, f->reply_src);
@@ -168,12 +175,12 @@ static u32 sip_alg_call_idle(const struct sip_alg_call *c, const struct sip_alg_
  * its Contact as the registrar stored it, i.e. as rewritten on the way out
  * (the address the registrar sent the 2xx to), or as the endpoint wrote it.
  */
-static void sip_alg_call_binding(struct sip_alg_call *c, const struct sip_alg_msg *msg,
-				 const struct sip_alg_flow *f, struct sip_alg_call_decision *d)
+static s32 sip_alg_call_grant(const struct sip_alg_msg *msg, const struct sip_alg_flow *f,
+			      unsigned int *idx)
 {
 	unsigned int len = f->family == 4 ? 4 : 16;
 	const struct sip_alg_addr *a;
-	s32 expires = 0;
+	s32 expires;
 	unsigned int i;
 
 	for (i = 0; i < msg->n_addrs; i++) {
@@ -184,13 +191,25 @@ static void sip_alg_call_binding(struct sip_alg_call *c, const struct sip_alg_ms
 		if (!memcmp(a->hp.addr, f->dst, len) || !memcmp(a->hp.addr, f->reply_src, len))
 			break;
 	}
-	if (i < msg->n_addrs) {
-		expires = a->expires >= 0 ? a->expires : msg->expires;
-		if (expires < 0)
-			expires = SIP_ALG_DEFAULT_EXPIRES;
-	} else if (!c->unregistering) {
+	*idx = i;
+	if (i == msg->n_addrs)
+		return -1;
+	a = &msg->addrs[i];
+	expires = a->expires >= 0 ? a->expires : msg->expires;
+	return expires < 0 ? SIP_ALG_DEFAULT_EXPIRES : expires;
+}
+
+static void sip_alg_call_binding(struct sip_alg_call *c, const struct sip_alg_msg *msg,
+				 const struct sip_alg_flow *f, struct sip_alg_call_decision *d)
+{
+	unsigned int i;
+	s32 expires = sip_alg_call_grant(msg, f, &i);
+
+	if (expires < 0) {
 		/* A query, or another device's binding: ours stays as it is. */
-		return;
+		if (!c->unregistering)
+			return;
+		expires = 0;
 	}
 
 	if (expires == 0) {
@@ -215,7 +234,8 @@ static void sip_alg_call_request(struct sip_alg_call *c, const struct sip_alg_ms
 				 const struct sip_alg_call_settings *s,
 				 struct sip_alg_call_decision *d)
 {
-	if (sdp && c->state == SIP_ALG_CALL_STATE_CONFIRMED && msg->method != SIP_ALG_M_ACK)
+	if (sdp && c->state == SIP_ALG_CALL_STATE_CONFIRMED && msg->method != SIP_ALG_M_ACK &&
+	    sip_alg_negotiates(msg))
 		sip_alg_call_offer(c, sdp, side, d);
 	switch (msg->method) {
 	case SIP_ALG_M_REGISTER:
@@ -253,12 +273,30 @@ static void sip_alg_call_response(struct sip_alg_call *c, const struct sip_alg_m
 		}
 		break;
 	case SIP_ALG_M_REGISTER:
-		if (sip_alg_is_register_ok(msg) && c->kind == SIP_ALG_CALL_REGISTER)
+		if (sip_alg_is_register_ok(msg) && c->kind == SIP_ALG_CALL_REGISTER &&
+		    c->state != SIP_ALG_CALL_STATE_ENDING)
 			sip_alg_call_binding(c, msg, f, d);
 		break;
 	default:
 		break;
 	}
+}
+
+/*
+ * An ended call starts again only as what it was: an INVITE call with a
+ * new INVITE, a binding with a 2xx that grants it again. A 2xx that removes
+ * it (a retransmission, most likely) leaves it ended.
+ */
+static bool sip_alg_call_restarts(const struct sip_alg_call *c, const struct sip_alg_msg *msg,
+				  const struct sip_alg_flow *f)
+{
+	unsigned int i;
+
+	if (c->state != SIP_ALG_CALL_STATE_ENDING)
+		return false;
+	if (c->kind == SIP_ALG_CALL_INVITE)
+		return sip_alg_is_initial_invite(msg) && msg->cseq > c->invite_cseq;
+	return sip_alg_is_register_ok(msg) && sip_alg_call_grant(msg, f, &i) > 0;
 }
 
 void sip_alg_call_step(struct sip_alg_call *c, const struct sip_alg_msg *msg,
@@ -273,10 +311,11 @@ void sip_alg_call_step(struct sip_alg_call *c, const struct sip_alg_msg *msg,
 	 * A new INVITE after a challenge or a rejection, or a registration
 	 * after an un-register, reuses the Call-ID of the call that ended.
 	 */
-	if (c->state == SIP_ALG_CALL_STATE_ENDING && sip_alg_call_starts(msg)) {
+	if (sip_alg_call_restarts(c, msg, f)) {
 		c->state = SIP_ALG_CALL_STATE_EARLY;
 		c->answered = 0;
 		c->on_hold = 0;
+		c->invite_cseq = msg->cseq;
 		d->restart = true;
 	}
 	sip_alg_call_learn(c, msg);

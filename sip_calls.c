@@ -17,6 +17,7 @@
 #include "sip_alg.h"
 #include "sip_dialog.h"
 #include "sip_netlink.h"
+#include "sip_nla.h"
 
 /* Established pins of one call whose packets are counted; the rest are not. */
 #define SIP_ALG_CALL_MAX_COUNTS	64
@@ -46,8 +47,8 @@ struct sip_alg_call_view {
  * without, that is -EMSGSIZE.
  */
 static int sip_alg_pin_fill(struct sk_buff *skb, const struct sip_alg_dialog *d, bool acct,
-		     struct sip_alg_pin_count *counts, unsigned int *n, unsigned int max,
-		     bool *truncated)
+			    struct sip_alg_pin_count *counts, unsigned int *n, unsigned int max,
+			    bool *truncated)
 {
 	u8 family = sip_alg_tuple_family(&d->sig);
 	const struct sip_alg_pin *pin;
@@ -95,7 +96,7 @@ cancel:
 
 /* Without sn->lock: the counters of the conntracks the pins became. */
 static void sip_alg_pin_fill_counts(struct net *net, const struct nf_conntrack_zone *zone,
-			     const struct sip_alg_pin_count *counts, unsigned int n)
+				    const struct sip_alg_pin_count *counts, unsigned int n)
 {
 	const struct nf_conntrack_tuple_hash *h;
 	const struct nf_conn_acct *acct;

@@ -24,7 +24,7 @@
 #include "sip_alg.h"
 #include "sip_call.h"
 #include "sip_dialog.h"
-#include "sip_netlink.h"
+#include "sip_events.h"
 
 /* A full scan for idle dialogs every this many GC runs (one per second). */
 #define SIP_ALG_GC_SCAN_EVERY		10
@@ -32,6 +32,12 @@
 static siphash_aligned_key_t sip_alg_hash_key;
 
 #define SIP_ALG_SOURCE_HASH_BITS	10
+
+static void sip_alg_dialog_event(struct sip_alg_net *sn, const struct sip_alg_dialog *d,
+				 enum sip_alg_event_type type, int end_reason)
+{
+	sip_alg_event_call(sn, d->callid, d->callid_len, &d->zone, &d->sig, type, end_reason);
+}
 
 static u32 sip_alg_callid_hash(const char *callid, u16 len, u16 zone)
 {
@@ -64,25 +70,35 @@ struct sip_alg_dialog *sip_alg_dialog_lookup(struct sip_alg_net *sn, u16 zone,
 }
 
 /*
- * The call of this Call-ID whose signalling runs on @f. Calls of the same
- * Call-ID on other flows (a stranger's, or another phone that picked the
- * same Call-ID) are not it: *@foreign says that there was one.
+ * The call of this Call-ID whose signalling runs on @f, the flow of
+ * conntrack @sig. Calls of the same Call-ID on other flows (a stranger's,
+ * or another phone that picked the same Call-ID) are not it: *@foreign
+ * says that there was one. Where several own the flow (a stranger's
+ * Contact named the same hosts), the one that started on this very
+ * conntrack wins, else the oldest.
  */
 static struct sip_alg_dialog *sip_alg_dialog_find(struct sip_alg_net *sn, u32 hash, u16 zone,
 						  const char *callid, u16 len,
-						  const struct sip_alg_flow *f, bool *foreign)
+						  const struct sip_alg_flow *f,
+						  const struct nf_conntrack_tuple *sig,
+						  bool *foreign)
 {
-	struct sip_alg_dialog *d;
+	struct sip_alg_dialog *d, *owner = NULL;
 
 	*foreign = false;
+	/* Newest first. */
 	hlist_for_each_entry(d, sip_alg_callid_bucket(sn, hash), by_callid) {
 		if (!sip_alg_dialog_is(d, hash, zone, callid, len))
 			continue;
-		if (sip_alg_call_owns(&d->call, f))
+		if (!sip_alg_call_owns(&d->call, f)) {
+			*foreign = true;
+			continue;
+		}
+		if (nf_ct_tuple_equal(&d->sig, sig))
 			return d;
-		*foreign = true;
+		owner = d;
 	}
-	return NULL;
+	return owner;
 }
 
 static void sip_alg_flow_of(const struct nf_conn *ct, enum ip_conntrack_dir dir,
@@ -219,7 +235,7 @@ static struct sip_alg_dialog *sip_alg_dialog_new(struct sip_alg_pkt *p, u32 hash
 	sip_alg_count(sn, SIP_ALG_STAT_DIALOGS_CREATED);
 	if (sn->n_dialogs == 1)
 		mod_delayed_work(system_power_efficient_wq, &sn->gc, HZ);
-	sip_alg_event_call(sn, d, SIP_ALG_EVENT_TYPE_CALL_START, -1);
+	sip_alg_dialog_event(sn, d, SIP_ALG_EVENT_TYPE_CALL_START, -1);
 	return d;
 
 fail:
@@ -270,7 +286,7 @@ static void sip_alg_dialog_apply(struct sip_alg_pkt *p, struct sip_alg_dialog *d
 	}
 	sip_alg_dialog_deadline(sn, d, dec);
 	if (dec->event != SIP_ALG_CALL_NONE)
-		sip_alg_event_call(sn, d, dec->event, dec->end);
+		sip_alg_dialog_event(sn, d, dec->event, dec->end);
 }
 
 void sip_alg_dialog_process(struct sip_alg_pkt *p)
@@ -293,7 +309,8 @@ void sip_alg_dialog_process(struct sip_alg_pkt *p)
 	sip_alg_call_settings(sn, &s);
 
 	spin_lock_bh(&sn->lock);
-	d = sip_alg_dialog_find(sn, hash, zone->id, callid, cid->len, &flow, &foreign);
+	d = sip_alg_dialog_find(sn, hash, zone->id, callid, cid->len, &flow,
+				&p->ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple, &foreign);
 	if (!d) {
 		if (!sip_alg_call_starts(p->msg)) {
 			if (foreign)
@@ -314,7 +331,7 @@ static void sip_alg_dialog_unlink(struct sip_alg_net *sn, struct sip_alg_dialog 
 				  struct list_head *dead, enum sip_alg_end_reason why)
 {
 	if (d->call.state != SIP_ALG_CALL_STATE_ENDING)
-		sip_alg_event_call(sn, d, SIP_ALG_EVENT_TYPE_CALL_END, why);
+		sip_alg_dialog_event(sn, d, SIP_ALG_EVENT_TYPE_CALL_END, why);
 	hlist_del(&d->by_callid);
 	sip_alg_pin_unlink_all(sn, &d->pins);
 	sip_alg_source_put(sn, d->source, d->pins.n);
@@ -350,7 +367,7 @@ static void sip_alg_dialog_quiet(struct sip_alg_net *sn, struct sip_alg_dialog *
 		return;
 	}
 	if (dec.event != SIP_ALG_CALL_NONE)
-		sip_alg_event_call(sn, d, dec.event, dec.end);
+		sip_alg_dialog_event(sn, d, dec.event, dec.end);
 	sip_alg_dialog_unlink(sn, d, dead, dec.end);
 }
 

@@ -21,7 +21,7 @@
 
 #include "sip_alg.h"
 #include "sip_dialog.h"
-#include "sip_netlink.h"
+#include "sip_events.h"
 #include "sip_policy.h"
 
 #define SIP_ALG_MAX_PORTS	8
@@ -81,24 +81,6 @@ static bool sip_alg_is_keepalive(const char *buf, u32 len)
 			return false;
 	}
 	return true;
-}
-
-/*
- * Why a message was not handled, rate-limited. Not nf_ct_helper_log: it
- * says "dropping packet", and fail-open passes the packet.
- */
-void sip_alg_log(const struct sip_alg_pkt *p, const char *verdict, const char *why)
-{
-	const struct nf_conntrack_tuple *t = &p->ct->tuplehash[p->dir].tuple;
-
-	if (nf_ct_l3num(p->ct) == NFPROTO_IPV4)
-		net_info_ratelimited("%s: %pI4:%u -> %pI4:%u: %s: %s\n", KBUILD_MODNAME,
-				     &t->src.u3.ip, ntohs(t->src.u.all),
-				     &t->dst.u3.ip, ntohs(t->dst.u.all), verdict, why);
-	else
-		net_info_ratelimited("%s: [%pI6c]:%u -> [%pI6c]:%u: %s: %s\n", KBUILD_MODNAME,
-				     &t->src.u3.in6, ntohs(t->src.u.all),
-				     &t->dst.u3.in6, ntohs(t->dst.u.all), verdict, why);
 }
 
 /*

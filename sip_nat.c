@@ -19,7 +19,7 @@
 #include <net/netfilter/nf_nat_helper.h>
 
 #include "sip_alg.h"
-#include "sip_netlink.h"
+#include "sip_events.h"
 #include "sip_policy.h"
 
 static bool sip_alg_tuple_addr_eq(const union nf_inet_addr *a, const struct sip_alg_endpoint *e)

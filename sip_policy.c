@@ -20,6 +20,7 @@
 
 #include "sip_alg.h"
 #include "sip_netlink.h"
+#include "sip_nla.h"
 #include "sip_policy.h"
 
 /* Static maps per netns: a site has a handful; each lookup walks them all. */

@@ -147,7 +147,6 @@ struct sip_alg_pkt {
 };
 
 /* sip_helper.c */
-void sip_alg_log(const struct sip_alg_pkt *p, const char *verdict, const char *why);
 int sip_alg_helper_init(void);
 void sip_alg_helper_exit(void);
 

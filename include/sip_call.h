@@ -46,6 +46,7 @@ struct sip_alg_call {
 	u8 family;
 	u8 n_hosts;
 	u8 hosts[SIP_ALG_CALL_HOSTS][16];
+	u32 invite_cseq;		/* CSeq of the INVITE that (re)started it */
 };
 
 struct sip_alg_call_settings {

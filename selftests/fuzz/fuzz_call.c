@@ -2,8 +2,9 @@
 /*
  * libFuzzer harness: sequences of SIP messages on several flows, fed to the
  * call core (sip_call.c) through a call table that finds calls the way the
- * module's does (sip_dialog.c): by Call-ID, newest first, the first whose
- * sip_alg_call_owns() accepts the flow; else a new call when the message
+ * module's does (sip_dialog.c): by Call-ID, of those whose
+ * sip_alg_call_owns() accepts the flow the one created on its conntrack,
+ * else the oldest; else a new call when the message
  * sip_alg_call_starts() one and the table has room. After every step the
  * invariants below are checked; a violation aborts with the step printed.
  *
@@ -32,9 +33,6 @@
  * Record-Route) and a stranger 203.0.113.9. The conntracks: A -> server
  * and B -> server (SNAT), server -> A, callee -> A and stranger -> A (DNAT
  * from the public address), each in either direction.
- *
- * FUZZ_CALL_STRICT=<mask> (or "all") also checks what the core and the
- * module are known to get wrong today (README.md), one bit each (K_*).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,7 +231,7 @@ static void build(enum tmpl t, u8 a, u8 b, const struct sip_alg_flow *f)
 
 struct entry {
 	bool used;
-	u32 seq;			/* creation order: newest first, as the module */
+	u32 seq;			/* creation order */
 	char cid[64];
 	u16 cid_len;
 	struct sip_alg_call c;
@@ -252,17 +250,6 @@ static struct entry calls[MAXC];
 static u32 seq;
 static struct sip_alg_call_settings set;
 
-/* Known faults, checked only when FUZZ_CALL_STRICT names them. */
-enum {
-	K_REPLY_ENDS,		/* 1: owns() looks at src and dst only */
-	K_RESTART_KIND,		/* 2: a 200 REGISTER restarts an INVITE call */
-	K_HOLD_OFFERS,		/* 4: SDP in a MESSAGE or OPTIONS holds the call */
-	K_UNREG_RETRANS,	/* 8: a retransmitted un-REGISTER 200 restarts, ends again */
-	K_NEWER_CALL,		/* 16: a newer call of the Call-ID takes an older one's message */
-	K_STALE_INVITE,		/* 32: an INVITE retransmitted after its final response restarts */
-};
-static unsigned int strict;
-#define KNOWN(k)	(strict & (1U << (k)))
 static struct sip_alg_msg msg;
 static struct sdp_alg_session sdps;
 static const struct sdp_alg_session *sdp;
@@ -302,10 +289,10 @@ static void model_add(struct entry *e, const u8 *a)
 }
 
 /*
- * The calls of @cid whose ownership the module would try, newest first:
- * the first that owns @f is the message's call.
+ * The message's call as the module finds it: of the calls of @cid that own
+ * @f, the one created on this conntrack, else the oldest.
  */
-static int find(const char *cid, u16 len, const struct sip_alg_flow *f)
+static int find(const char *cid, u16 len, const struct sip_alg_flow *f, u8 ct)
 {
 	int best = -1, i;
 
@@ -314,7 +301,9 @@ static int find(const char *cid, u16 len, const struct sip_alg_flow *f)
 			continue;
 		if (!sip_alg_call_owns(&calls[i].c, f))
 			continue;
-		if (best < 0 || calls[i].seq > calls[best].seq)
+		if (calls[i].ct == ct)
+			return i;
+		if (best < 0 || calls[i].seq < calls[best].seq)
 			best = i;
 	}
 	return best;
@@ -380,21 +369,18 @@ static void check_step(struct entry *e, const struct sip_alg_call *before,
 
 	/* ownership: the flow's ends are hosts the call's own messages named */
 	CHECK(model_has(e, f->src) && model_has(e, f->dst), "a stranger's flow changed the call");
-	if (KNOWN(K_REPLY_ENDS))
 		CHECK(model_has(e, f->reply_src) && model_has(e, f->reply_dst),
-		      "another endpoint's flow (reply side) changed the call");
+	      "another endpoint's flow (reply side) changed the call");
 
 	/* restarts: an ended call, by what starts a call */
 	CHECK(!d->restart || (before->state == SIP_ALG_CALL_STATE_ENDING &&
 			      sip_alg_call_starts(&msg)), "restart of a live call");
-	if (KNOWN(K_RESTART_KIND))
 		CHECK(!d->restart || (c->kind == SIP_ALG_CALL_INVITE ? initial_invite(&msg) :
-							  register_ok(&msg)),
-		      "restart by a message of the other kind");
-	if (KNOWN(K_STALE_INVITE))
+						  register_ok(&msg)),
+	      "restart by a message of the other kind");
 		CHECK(!d->restart || c->kind != SIP_ALG_CALL_INVITE || msg.cseq > e->invite_cseq,
-		      "restart by an INVITE with CSeq %u, this life's was %u", msg.cseq,
-		      e->invite_cseq);
+	      "restart by an INVITE with CSeq %u, this life's was %u", msg.cseq,
+	      e->invite_cseq);
 	if (d->restart) {
 		e->invite_cseq = msg.cseq;
 		e->ended = false;
@@ -438,9 +424,8 @@ static void check_step(struct entry *e, const struct sip_alg_call *before,
 		CHECK(!before->on_hold == !c->on_hold ||
 		      d->event == SIP_ALG_EVENT_TYPE_CALL_HOLD ||
 		      d->event == SIP_ALG_EVENT_TYPE_CALL_RESUME, "held or resumed silently");
-	if (KNOWN(K_HOLD_OFFERS))
 		CHECK(before->on_hold == c->on_hold || d->restart || (sdp && negotiating(&msg)),
-		      "held by a message that negotiates nothing");
+	      "held by a message that negotiates nothing");
 
 	/* media */
 	if (d->open_media)
@@ -513,9 +498,6 @@ static void check_retransmission(const struct entry *e, const struct sip_alg_flo
 	struct sip_alg_call c = e->c;
 	struct sip_alg_call_decision d;
 
-	/* the first was not its own call's retransmission: a REMOVE restarts (README) */
-	if (!KNOWN(K_UNREG_RETRANS) && first->binding == SIP_ALG_BINDING_REMOVE)
-		return;
 	sip_alg_call_step(&c, &msg, sdp, f, &set, &d);
 	CHECK(!memcmp(&c, &e->c, sizeof(c)), "a retransmission changed the call");
 	CHECK(d.event == SIP_ALG_CALL_NONE && d.end == SIP_ALG_CALL_NONE && !d.restart,
@@ -554,7 +536,7 @@ static void deliver(const struct sip_alg_flow *f)
 	if (!msg.call_id.len || msg.call_id.len > sizeof(calls[0].cid))
 		return;
 	cid = mbuf + msg.call_id.off;
-	slot = find(cid, msg.call_id.len, f);
+	slot = find(cid, msg.call_id.len, f, cur_ct);
 	created = slot < 0;
 	if (slot < 0) {
 		if (!sip_alg_call_starts(&msg))
@@ -588,7 +570,7 @@ static void deliver(const struct sip_alg_flow *f)
 	 * phone's, a stranger's that named the server as its Contact) must
 	 * not take it.
 	 */
-	for (i = 0; KNOWN(K_NEWER_CALL) && i < MAXC; i++)
+	for (i = 0; i < MAXC; i++)
 		CHECK(&calls[i] == e || !calls[i].used || calls[i].ct != cur_ct ||
 		      calls[i].cid_len != e->cid_len ||
 		      memcmp(calls[i].cid, e->cid, e->cid_len) ||
@@ -674,13 +656,10 @@ static void quiet(int slot, bool media)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *s = getenv("FUZZ_CALL_STRICT");
+	const char *s = getenv("FUZZ_CALL_TRACE");
 
 	(void)argc;
 	(void)argv;
-	if (s)
-		strict = !strcmp(s, "all") ? ~0U : (unsigned int)strtoul(s, NULL, 0);
-	s = getenv("FUZZ_CALL_TRACE");
 	trace = s && *s == '1';
 	return 0;
 }

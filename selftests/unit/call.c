@@ -845,7 +845,7 @@ static void test_call_hold(void)
 	     W(.state = ENDING, .event = EV_END, .end = SIP_ALG_END_REASON_BYE, .close = 1,
 	       .deadline = 5, .firm = 1));
 
-	step("hold: a new INVITE after the BYE", &c, invite, &f_out,
+	step("hold: a new INVITE (CSeq 2) after the BYE", &c, invite2, &f_out,
 	     W(.state = EARLY, .restart = 1, .open = 1, .on_hold = 0, .answered = 0));
 
 	confirmed(&c);
@@ -1120,6 +1120,56 @@ static void test_call_ipv6(void)
 	     W(.state = CONFIRMED, .event = EV_ANSWER, .n_hosts = 3));
 }
 
+/*
+ * What the sequence fuzzer found in the first core (fuzz/README.md): two
+ * phones' replies told apart, a restart only of the call's own kind and by
+ * a newer INVITE, holds only by offers, an un-REGISTER's 200 retransmitted.
+ */
+static void test_call_fuzz_findings(void)
+{
+	struct sip_alg_call a, b;
+
+	settings(3600, false);
+	start("fuzz 1: A's INVITE", &a, invite, &f_out, W(.state = EARLY, .open = 1));
+	start("fuzz 1: B's INVITE", &b, invite_b, &f_b_out, W(.state = EARLY, .open = 1));
+	ok(!sip_alg_call_owns(&a, &f_b_in),
+	   "two phones: A's call does not own the server's replies to B");
+	ok(!sip_alg_call_owns(&b, &f_in),
+	   "two phones: B's call does not own the server's replies to A");
+	ok(sip_alg_call_owns(&a, &f_in) && sip_alg_call_owns(&b, &f_b_in) &&
+	   sip_alg_call_owns(&a, &f_srv_in) && sip_alg_call_owns(&a, &f_callee_in) == false,
+	   "two phones: each still owns its own replies and the server's requests to it");
+
+	start("fuzz 8: 200", &a, reg_ok_60, &f_in, W(.state = REGISTERED, .binding = REFRESH,
+						    .firm = 1));
+	step("fuzz 8: un-REGISTER", &a, unreg, &f_out, W(.state = REGISTERED, .deadline = 0));
+	step("fuzz 8: 200", &a, unreg_ok, &f_in,
+	     W(.state = ENDING, .binding = REMOVE, .event = EV_END,
+	       .end = SIP_ALG_END_REASON_EXPIRED, .deadline = 0, .firm = 1));
+	retransmit("fuzz 8: un-REGISTER's 200", &a, unreg_ok, &f_in);
+
+	confirmed(&a);
+	step("fuzz 4: MESSAGE with a sendonly SDP holds nothing", &a,
+	     REQ_P("MESSAGE", "10", TO_ST) CTYPE "\n" SDP_P(SENDONLY), &f_out,
+	     W(.state = CONFIRMED, .on_hold = 0, .deadline = 3600));
+	step("fuzz 4: OPTIONS with an inactive SDP holds nothing", &a,
+	     REQ_P("OPTIONS", "11", TO_ST) CTYPE "\n" SDP_P(INACTIVE), &f_out,
+	     W(.state = CONFIRMED, .on_hold = 0, .deadline = 3600));
+
+	confirmed(&a);
+	step("fuzz 2: BYE", &a, bye_p, &f_out, ONLY(.state = ENDING, .event = EV_END, .firm = 1));
+	step("fuzz 2: a 200 REGISTER does not restart an INVITE call", &a,
+	     REG_RSP("200 OK", "2") "Contact: <sip:bob@" IP_PUB ">;expires=60\n\n", &f_in,
+	     W(.state = ENDING, .deadline = 0));
+
+	start("fuzz 32: INVITE", &a, invite, &f_out, W(.state = EARLY, .open = 1));
+	step("fuzz 32: 486", &a, busy, &f_in, ONLY(.state = ENDING, .event = EV_END));
+	step("fuzz 32: the INVITE again, CSeq 1, restarts nothing", &a, invite, &f_out,
+	     W(.state = ENDING, .deadline = 0));
+	step("fuzz 32: 486 again, no second END", &a, busy, &f_in,
+	     W(.state = ENDING, .deadline = 0));
+}
+
 void test_call(void)
 {
 	flows();
@@ -1135,6 +1185,7 @@ void test_call(void)
 	test_call_register();
 	test_call_quiet();
 	test_call_faults();
+	test_call_fuzz_findings();
 	test_call_ipv6();
 	free(cur);
 	cur = NULL;

@@ -15,6 +15,9 @@
 #include "parse.h"
 #include "tap.h"
 
+/* tap.h's counts: one definition per test binary. */
+int tap_n, tap_pass, tap_fail;
+
 static void addr_ok(const char *s, const char *want_host, int want_port)
 {
 	struct ctl_addr a;
