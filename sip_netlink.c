@@ -23,7 +23,13 @@ static struct netlink_range_validation sip_alg_timeout_range = {
 	.max = 86400,
 };
 
-static struct netlink_range_validation sip_alg_dialogs_range = {
+/* Counts of calls and pinholes: as their sysctls, at most INT_MAX. */
+static struct netlink_range_validation sip_alg_limit_range = {
+	.max = INT_MAX,
+};
+
+static struct netlink_range_validation sip_alg_limit1_range = {
+	.min = 1,
 	.max = INT_MAX,
 };
 
@@ -33,11 +39,19 @@ static const struct nla_policy sip_alg_config_policy[SIP_ALG_A_CONFIG_MAX + 1] =
 									&sip_alg_timeout_range),
 	[SIP_ALG_A_CONFIG_MAX_MEDIA]		= NLA_POLICY_RANGE(NLA_U32, 1, SDP_ALG_MAX_MEDIA),
 	[SIP_ALG_A_CONFIG_MAX_DIALOGS]		= NLA_POLICY_FULL_RANGE(NLA_U32,
-									&sip_alg_dialogs_range),
+									&sip_alg_limit_range),
 	[SIP_ALG_A_CONFIG_DIRECT_MEDIA]		= NLA_POLICY_MAX(NLA_U8, 1),
 	[SIP_ALG_A_CONFIG_DIRECT_SIGNALLING]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[SIP_ALG_A_CONFIG_DROP_MALFORMED]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[SIP_ALG_A_CONFIG_MODE]			= NLA_POLICY_MAX(NLA_U8, SIP_ALG_MODE_OBSERVE),
+	[SIP_ALG_A_CONFIG_MAX_CALL_PINS]	= NLA_POLICY_RANGE(NLA_U32, 2,
+								   SIP_ALG_MAX_PINS),
+	[SIP_ALG_A_CONFIG_MAX_SOURCE_PINS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+									&sip_alg_limit_range),
+	[SIP_ALG_A_CONFIG_MAX_SOURCE_CALLS]	= NLA_POLICY_FULL_RANGE(NLA_U32,
+									&sip_alg_limit1_range),
+	[SIP_ALG_A_CONFIG_MAX_PINS]		= NLA_POLICY_FULL_RANGE(NLA_U32,
+									&sip_alg_limit_range),
 };
 
 static const struct nla_policy sip_alg_call_policy[SIP_ALG_A_CALL_MAX + 1] = {
@@ -62,6 +76,12 @@ static int sip_alg_config_fill(struct sk_buff *skb, const struct sip_alg_config 
 	    nla_put_u32(skb, SIP_ALG_A_CONFIG_SIP_TIMEOUT, READ_ONCE(cfg->sip_timeout)) ||
 	    nla_put_u32(skb, SIP_ALG_A_CONFIG_MAX_MEDIA, READ_ONCE(cfg->max_media)) ||
 	    nla_put_u32(skb, SIP_ALG_A_CONFIG_MAX_DIALOGS, READ_ONCE(cfg->max_dialogs)) ||
+	    nla_put_u32(skb, SIP_ALG_A_CONFIG_MAX_CALL_PINS, READ_ONCE(cfg->max_call_pins)) ||
+	    nla_put_u32(skb, SIP_ALG_A_CONFIG_MAX_SOURCE_PINS,
+			READ_ONCE(cfg->max_source_pins)) ||
+	    nla_put_u32(skb, SIP_ALG_A_CONFIG_MAX_SOURCE_CALLS,
+			READ_ONCE(cfg->max_source_calls)) ||
+	    nla_put_u32(skb, SIP_ALG_A_CONFIG_MAX_PINS, READ_ONCE(cfg->max_pins)) ||
 	    nla_put_u8(skb, SIP_ALG_A_CONFIG_DIRECT_MEDIA, READ_ONCE(cfg->direct_media)) ||
 	    nla_put_u8(skb, SIP_ALG_A_CONFIG_DIRECT_SIGNALLING,
 		       READ_ONCE(cfg->direct_signalling)) ||
@@ -90,11 +110,6 @@ static int sip_alg_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * The policy checked every value before this runs, so all of them apply:
- * the request is all or nothing. The packet path reads each setting once per
- * message, as a sysctl write would change it.
- */
-/*
  * Commands that take no attribute: any is refused, like an unknown one
  * elsewhere (genetlink validates nothing for an op without a policy).
  */
@@ -102,19 +117,43 @@ static const struct nla_policy sip_alg_no_attrs_policy[2] = {
 	[1] = { .type = NLA_REJECT },
 };
 
+/*
+ * As the sysctl: in a namespace other than the host's, a limit on what the
+ * packet path allocates cannot go above the host's value (@host_val), so a
+ * container's root cannot lift what the host allows. Checks @attr if given.
+ */
+static bool sip_alg_nl_above_host(const struct nlattr *attr, const unsigned int *host_val,
+				  struct netlink_ext_ack *extack)
+{
+	if (!attr || nla_get_u32(attr) <= READ_ONCE(*host_val))
+		return false;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "above the host's value");
+	return true;
+}
+
+/*
+ * The policy checked every value's range before this runs, and the host's
+ * ceilings are checked before anything is written: the request is all or
+ * nothing. The packet path reads each setting once per message, as a
+ * sysctl write would change it.
+ */
 static int sip_alg_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sip_alg_config *cfg = &sip_alg_pernet(genl_info_net(info))->cfg;
 	const struct sip_alg_config *host = &sip_alg_pernet(&init_net)->cfg;
 	struct nlattr **a = info->attrs;
 
-	/* As the sysctl: a container cannot lift what the host allows. */
-	if (a[SIP_ALG_A_CONFIG_MAX_DIALOGS] && cfg != host &&
-	    nla_get_u32(a[SIP_ALG_A_CONFIG_MAX_DIALOGS]) > READ_ONCE(host->max_dialogs)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a[SIP_ALG_A_CONFIG_MAX_DIALOGS],
-				    "above the host's max_dialogs");
+	/* max_pins needs no ceiling: the kernel counts expectations per netns. */
+	if (cfg != host &&
+	    (sip_alg_nl_above_host(a[SIP_ALG_A_CONFIG_MAX_DIALOGS], &host->max_dialogs,
+				   info->extack) ||
+	     sip_alg_nl_above_host(a[SIP_ALG_A_CONFIG_MAX_CALL_PINS], &host->max_call_pins,
+				   info->extack) ||
+	     sip_alg_nl_above_host(a[SIP_ALG_A_CONFIG_MAX_SOURCE_PINS],
+				   &host->max_source_pins, info->extack) ||
+	     sip_alg_nl_above_host(a[SIP_ALG_A_CONFIG_MAX_SOURCE_CALLS],
+				   &host->max_source_calls, info->extack)))
 		return -EINVAL;
-	}
 	if (a[SIP_ALG_A_CONFIG_GRACE])
 		WRITE_ONCE(cfg->grace_secs, nla_get_u32(a[SIP_ALG_A_CONFIG_GRACE]));
 	if (a[SIP_ALG_A_CONFIG_SIP_TIMEOUT])
@@ -123,6 +162,16 @@ static int sip_alg_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(cfg->max_media, nla_get_u32(a[SIP_ALG_A_CONFIG_MAX_MEDIA]));
 	if (a[SIP_ALG_A_CONFIG_MAX_DIALOGS])
 		WRITE_ONCE(cfg->max_dialogs, nla_get_u32(a[SIP_ALG_A_CONFIG_MAX_DIALOGS]));
+	if (a[SIP_ALG_A_CONFIG_MAX_CALL_PINS])
+		WRITE_ONCE(cfg->max_call_pins, nla_get_u32(a[SIP_ALG_A_CONFIG_MAX_CALL_PINS]));
+	if (a[SIP_ALG_A_CONFIG_MAX_SOURCE_PINS])
+		WRITE_ONCE(cfg->max_source_pins,
+			   nla_get_u32(a[SIP_ALG_A_CONFIG_MAX_SOURCE_PINS]));
+	if (a[SIP_ALG_A_CONFIG_MAX_SOURCE_CALLS])
+		WRITE_ONCE(cfg->max_source_calls,
+			   nla_get_u32(a[SIP_ALG_A_CONFIG_MAX_SOURCE_CALLS]));
+	if (a[SIP_ALG_A_CONFIG_MAX_PINS])
+		WRITE_ONCE(cfg->max_pins, nla_get_u32(a[SIP_ALG_A_CONFIG_MAX_PINS]));
 	if (a[SIP_ALG_A_CONFIG_DIRECT_MEDIA])
 		WRITE_ONCE(cfg->direct_media, nla_get_u8(a[SIP_ALG_A_CONFIG_DIRECT_MEDIA]));
 	if (a[SIP_ALG_A_CONFIG_DIRECT_SIGNALLING])

@@ -13,7 +13,8 @@
 #     of one's own, or user nobody) settings cannot change, calls cannot be
 #     read nor events followed: "permission denied ... CAP_NET_ADMIN", exit 1;
 #     reading the settings works; in a network
-#     namespace of its own, the same user namespace may change settings.
+#     namespace of its own, the same user namespace may change settings,
+#     but not lift a budget above the host's.
 
 set -euo pipefail
 . "$(dirname "$0")/../lib/test.sh"
@@ -45,6 +46,7 @@ ctl_refused 2 'unknown key "gracee"' "$CTL" "${R[@]}" set gracee 5
 ctl_refused 2 'bad value "ten" for grace' "$CTL" "${R[@]}" set grace ten
 ctl_refused 2 'bad value "-1" for grace' "$CTL" "${R[@]}" set grace -1
 ctl_refused 2 'bad value "4294967296" for max_dialogs' "$CTL" "${R[@]}" set max_dialogs 4294967296
+ctl_refused 2 'bad value "-2" for max_call_pins' "$CTL" "${R[@]}" set max_call_pins -2
 ctl_refused 2 'bad value "maybe" for direct_media' "$CTL" "${R[@]}" set direct_media maybe
 ctl_refused 2 'bad value "loud" for mode' "$CTL" "${R[@]}" set mode loud
 ctl_refused 2 'KEY VALUE pairs' "$CTL" "${R[@]}" set grace
@@ -63,6 +65,19 @@ ctl_refused 1 '^sipalgctl: max_media: .*out of range.* \(1 to 64\)$' \
 ctl_refused 1 '^sipalgctl: grace: .*out of range.* \(0 to 3600\)$' \
 	"$CTL" "${R[@]}" set max_media 8 grace 3601
 [ "$(in_router sysctl -n $key.max_media)" = 16 ] || fail "a refused set changed max_media"
+# The budgets: the sysctls' ranges.
+ctl_refused 1 '^sipalgctl: max_call_pins: .*out of range.* \(2 to 1024\)$' \
+	"$CTL" "${R[@]}" set max_call_pins 1025
+ctl_refused 1 '^sipalgctl: max_call_pins: .*out of range.* \(2 to 1024\)$' \
+	"$CTL" "${R[@]}" set max_call_pins 1
+ctl_refused 1 '^sipalgctl: max_source_calls: .*out of range.* \(1 to 2147483647\)$' \
+	"$CTL" "${R[@]}" set max_source_calls 0
+ctl_refused 1 '^sipalgctl: max_source_pins: .*out of range.* \(0 to 2147483647\)$' \
+	"$CTL" "${R[@]}" set max_source_pins 2147483648
+ctl_refused 1 '^sipalgctl: max_pins: .*out of range.* \(0 to 2147483647\)$' \
+	"$CTL" "${R[@]}" set grace 9 max_pins 2147483648
+[ "$(in_router sysctl -n $key.grace)" = 5 ] || fail "a refused max_pins changed grace"
+[ "$(in_router sysctl -n $key.max_call_pins)" = 64 ] || fail "a refused set changed max_call_pins"
 ctl_refused 1 'no call with this Call-ID' "$CTL" "${R[@]}" del call nobody@nowhere
 run "$CTL" "${R[@]}" set sip_timeout 10 max_media 64
 [ "$(in_router sysctl -n $key.sip_timeout)" = 10 ] || fail "sip_timeout 10 was not set"
@@ -86,4 +101,7 @@ in_router "${nobody[@]}" "$CTL" show config | grep -qE '^grace +5$' ||
 run unshare -Urn sh -c "'$CTL' set grace 9 && '$CTL' show config" | tee /dev/stderr |
 	grep -qE '^grace +9$' || fail "a user namespace cannot change its own netns's settings"
 [ "$(in_router sysctl -n $key.grace)" = 5 ] || fail "the router's grace changed too"
+# But not above the host's budgets, which a container's root cannot lift.
+ctl_refused 1 "^sipalgctl: max_call_pins: above the host's value$" \
+	unshare -Urn "$CTL" set max_call_pins 65
 echo "sipalgctl says what is wrong and exits non-zero"

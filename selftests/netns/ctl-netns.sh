@@ -7,6 +7,9 @@
 # ip netns exec alike, neither sees the other's settings, calls, counters,
 # maps, strip list or events, and neither del call nor flush calls in one
 # ends the other's call. The initial namespace keeps the defaults.
+# Neither can set a budget (max_dialogs, max_source_calls, max_call_pins,
+# max_source_pins) above the initial namespace's, as with their sysctls;
+# max_pins has no such ceiling, and the initial namespace may go up.
 
 set -euo pipefail
 . "$(dirname "$0")/../lib/test.sh"
@@ -47,6 +50,42 @@ for ns_val in "$ROUTER_NS:7" "$OTHER:2"; do
 	[ "$(ip netns exec "${ns_val%:*}" sysctl -n $key.grace)" = "${ns_val#*:}" ] ||
 		fail "the sysctl of ${ns_val%:*} disagrees with sipalgctl"
 done
+
+echo "# budgets: never above the host's"
+json_true "$out/init.json" 'd["max_call_pins"] == 64 and d["max_source_pins"] == 512 and
+	d["max_source_calls"] == 4096 and d["max_dialogs"] == 65536 and d["max_pins"] == 0' \
+	"the initial namespace's budgets are not the defaults"
+run "$CTL" set max_call_pins 32 max_source_pins 100 max_source_calls 50 max_dialogs 1000
+for kv in max_call_pins=32 max_source_pins=100 max_source_calls=50 max_dialogs=1000; do
+	k=${kv%=*} v=${kv#*=}
+	# Above the host's, in either namespace and with -n or ip netns exec: refused,
+	# and nothing of the request changes.
+	ctl_refused 1 "^sipalgctl: $k: above the host's value\$" \
+		"$CTL" -n "$ROUTER_NS" set grace 3 "$k" $((v + 1))
+	ctl_refused 1 "^sipalgctl: $k: above the host's value\$" \
+		ip netns exec $OTHER "$CTL" set "$k" $((v + 1)) grace 3
+	[ "$(in_router sysctl -n $key.grace)" = 7 ] || fail "a refused $k changed the router's grace"
+	[ "$(ip netns exec $OTHER sysctl -n $key.grace)" = 2 ] || fail "a refused $k changed $OTHER's grace"
+	[ "$(in_router sysctl -n "$key.$k")" != $((v + 1)) ] || fail "the router's $k went above the host's"
+	# At the host's value: taken.
+	run "$CTL" -n $OTHER set "$k" "$v"
+	[ "$(ip netns exec $OTHER sysctl -n "$key.$k")" = "$v" ] || fail "$OTHER did not take $k $v"
+done
+# All four at once, one of them too high: none changes.
+ctl_refused 1 "^sipalgctl: max_source_calls: above the host's value\$" \
+	"$CTL" -n "$ROUTER_NS" set max_call_pins 8 max_source_pins 8 max_source_calls 51 max_dialogs 8
+ctlj "$ROUTER_NS" "$out/router-budgets.json" show config
+json_true "$out/router-budgets.json" 'd["max_call_pins"] == 64 and d["max_source_pins"] == 512 and
+	d["max_source_calls"] == 4096 and d["max_dialogs"] == 65536' "a refused set changed a budget"
+# max_pins has no ceiling (the kernel counts expectations per netns).
+run "$CTL" -n "$ROUTER_NS" set max_pins 100000
+[ "$(in_router sysctl -n $key.max_pins)" = 100000 ] || fail "the router did not take max_pins 100000"
+# The host may go up, and then so may the others.
+run "$CTL" set max_call_pins 1024 max_source_pins 512 max_source_calls 4096 max_dialogs 65536
+run "$CTL" -n "$ROUTER_NS" set max_call_pins 1024 max_pins 0
+[ "$(in_router sysctl -n $key.max_call_pins)" = 1024 ] || fail "the router did not follow the host up"
+run "$CTL" set max_call_pins 64
+run "$CTL" -n "$ROUTER_NS" set max_call_pins 64
 
 echo "# maps and SDP strip lists"
 run "$CTL" -n $OTHER map add 10.0.0.1 192.0.2.1

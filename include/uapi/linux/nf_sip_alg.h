@@ -86,7 +86,10 @@ enum {
 	SIP_ALG_A_CONFIG_SIP_TIMEOUT,	/* u32, min 10, max 86400 */
 	/* Media lines handled per SDP. */
 	SIP_ALG_A_CONFIG_MAX_MEDIA,	/* u32, min 1, max 64 */
-	/* Calls and registrations tracked in the netns. */
+	/*
+	 * Calls and registrations tracked in the netns. Outside the initial
+	 * netns, at most the initial netns's value.
+	 */
 	SIP_ALG_A_CONFIG_MAX_DIALOGS,	/* u32, max 2147483647 */
 	/* Accept media only from the signalling peer. */
 	SIP_ALG_A_CONFIG_DIRECT_MEDIA,	/* u8, max 1 */
@@ -95,6 +98,26 @@ enum {
 	/* Drop messages that do not parse instead of passing them. */
 	SIP_ALG_A_CONFIG_DROP_MALFORMED,	/* u8, max 1 */
 	SIP_ALG_A_CONFIG_MODE,	/* u8, max 1, enum sip_alg_mode */
+	/*
+	 * Pinholes one call may hold. Outside the initial netns, at most the
+	 * initial netns's value.
+	 */
+	SIP_ALG_A_CONFIG_MAX_CALL_PINS,	/* u32, min 2, max 1024 */
+	/*
+	 * Pinholes the calls one source address started may hold together.
+	 * Outside the initial netns, at most the initial netns's value.
+	 */
+	SIP_ALG_A_CONFIG_MAX_SOURCE_PINS,	/* u32, max 2147483647 */
+	/*
+	 * Calls and registrations one source address may start. Outside the
+	 * initial netns, at most the initial netns's value.
+	 */
+	SIP_ALG_A_CONFIG_MAX_SOURCE_CALLS,	/* u32, min 1, max 2147483647 */
+	/*
+	 * Pinholes of the netns; 0: automatic, three times the kernel's
+	 * expect_hashsize (three quarters of its default nf_conntrack_expect_max).
+	 */
+	SIP_ALG_A_CONFIG_MAX_PINS,	/* u32, max 2147483647 */
 
 	__SIP_ALG_A_CONFIG_MAX,
 	SIP_ALG_A_CONFIG_MAX = (__SIP_ALG_A_CONFIG_MAX - 1)

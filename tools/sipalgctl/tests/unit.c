@@ -69,6 +69,7 @@ static void test_values(void)
 	uint16_t p;
 	bool b;
 	char buf[16];
+	int i;
 
 	ok(!ctl_parse_u32("0", &v) && v == 0, "u32 0");
 	ok(!ctl_parse_u32("4294967295", &v) && v == UINT32_MAX, "u32 max");
@@ -97,6 +98,15 @@ static void test_values(void)
 	ok(!ctl_key_find("grace ") && !ctl_key_find("Grace"), "keys are exact");
 	ok(ctl_key_by_attr(SIP_ALG_A_CONFIG_DROP_MALFORMED) == ctl_key_find("drop_malformed"),
 	   "key by attribute");
+	k = ctl_key_find("max_call_pins");
+	ok(k && k->attr == SIP_ALG_A_CONFIG_MAX_CALL_PINS && k->type == CTL_KEY_U32 &&
+	   !ctl_key_parse(k, "1025", &v) && v == 1025,
+	   "max_call_pins is a number; the kernel judges the range");
+	k = ctl_key_find("max_pins");
+	ok(k && !strcmp(ctl_key_format(k, 0, buf, sizeof(buf)), "0"), "max_pins 0 shows as 0");
+	/* show config and set know every setting the kernel has. */
+	for (i = 1; i <= SIP_ALG_A_CONFIG_MAX; i++)
+		ok(ctl_key_by_attr(i) != NULL, "config attribute %d has a key", i);
 }
 
 static void test_addrs(void)
