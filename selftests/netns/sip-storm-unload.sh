@@ -1,0 +1,162 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Namespace exit and module unload in the middle of a storm of calls
+# (issue 11, fault 2). selftests/lib/storm.py places calls from the phone to
+# the server, IPv4 and IPv6, 8 a second each (INVITE with SDP, 200 with
+# SDP, ACK, RTP both ways, BYE from either side; the server hangs up every
+# third call itself) and keeps going whatever happens to the router:
+#
+#   (a) with live calls and pinholes, the router namespace is deleted, then
+#       made again (addresses, routes, masquerade, helper): new calls get
+#       through again, media included;
+#   (b) the operator removes the nft helper table and unloads nf_sip_alg
+#       while the calls' packets still arrive: the module unloads; loaded
+#       again, with the table back, new calls get their media again.
+#
+# A splat (the runner checks the kernel log after the test) or a module
+# that cannot unload fails the test. On the debug kernel, KASAN and
+# lockdep see what Debian's kernels do not.
+
+set -euo pipefail
+. "$(dirname "$0")/../lib/test.sh"
+. "$SELFTESTS/lib/topo.sh"
+require nft conntrack python3 sysctl ss
+
+STORM=$SELFTESTS/lib/storm.py
+RATE=8
+tmp=$(mktemp -d)
+
+run modprobe nf_sip_alg grace=1
+topo_setup
+topo_attach_helper
+
+# The router part of topo_setup, after the router namespace was deleted
+# (which took both veth pairs, and so the phone's and server's addresses
+# and the phone's default routes, with it). As a router boots: its rules
+# first, then its links, so that no flow of the storm gets in before the
+# helper is assigned (a conntrack made without it would keep going without).
+router_up() {
+	ip netns add "$ROUTER_NS"
+	ip -n "$ROUTER_NS" link set lo up
+	in_router sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+		net.netfilter.sip_alg.grace=1
+	in_router nft -f - <<-EOF
+		table inet topo_nat {
+			chain postrouting {
+				type nat hook postrouting priority srcnat; policy accept;
+				oifname "wan" masquerade
+			}
+		}
+	EOF
+	topo_attach_helper
+	ip link add eth0 netns "$PHONE_NS" type veth peer name lan netns "$ROUTER_NS"
+	ip link add wan netns "$ROUTER_NS" type veth peer name eth0 netns "$SERVER_NS"
+	ip -n "$PHONE_NS" addr add "$PHONE4/24" dev eth0
+	ip -n "$PHONE_NS" addr add "$PHONE6/64" dev eth0 nodad
+	ip -n "$ROUTER_NS" addr add "$ROUTER_LAN4/24" dev lan
+	ip -n "$ROUTER_NS" addr add "$ROUTER_LAN6/64" dev lan nodad
+	ip -n "$ROUTER_NS" addr add "$ROUTER_WAN4/24" dev wan
+	ip -n "$ROUTER_NS" addr add "$ROUTER_WAN6/64" dev wan nodad
+	ip -n "$SERVER_NS" addr add "$SERVER4/24" dev eth0
+	ip -n "$SERVER_NS" addr add "$SERVER6/64" dev eth0 nodad
+	ip -n "$PHONE_NS" link set eth0 up
+	ip -n "$ROUTER_NS" link set lan up
+	ip -n "$ROUTER_NS" link set wan up
+	ip -n "$SERVER_NS" link set eth0 up
+	ip -n "$PHONE_NS" route add default via "$ROUTER_LAN4"
+	ip -n "$PHONE_NS" -6 route add default via "$ROUTER_LAN6"
+}
+
+# "answered media" of both families' UACs, summed.
+progress() {
+	python3 - "$tmp" <<-'PY'
+		import json, os, sys
+		t = {"answered": 0, "media": 0, "sent": 0, "lost": 0, "errors": 0, "live": 0}
+		for fam in (4, 6):
+		    try:
+		        with open(os.path.join(sys.argv[1], f"uac{fam}.json")) as f:
+		            for k, v in json.load(f).items():
+		                t[k] = t.get(k, 0) + v
+		    except (OSError, ValueError):
+		        pass
+		print(t["answered"], t["media"], t["sent"], t["lost"], t["errors"], t["live"])
+	PY
+}
+
+# more SECONDS ANSWERED MEDIA WHAT: wait until the storm answered that many
+# more calls and that many more got their media than now.
+more() {
+	local secs=$1 want_a=$2 want_m=$3 what=$4 a0 m0 a m rest
+	read -r a0 m0 rest < <(progress)
+	SECONDS=0
+	while [ $SECONDS -lt "$secs" ]; do
+		sleep 1
+		read -r a m rest < <(progress)
+		if [ $((a - a0)) -ge "$want_a" ] && [ $((m - m0)) -ge "$want_m" ]; then
+			echo "ok: $what: $((a - a0)) more calls answered, $((m - m0)) more with media" \
+				"in ${SECONDS}s (sent answered-media-lost-errors-live: $(progress))"
+			return 0
+		fi
+	done
+	echo "storm (answered media sent lost errors live): $(progress)"
+	in_router cat /proc/net/stat/nf_sip_alg | grep -v ' 0$' || true
+	fail "$what: only $((a - a0)) more calls answered and $((m - m0)) more with media in ${secs}s"
+}
+
+router_state() {
+	local what=$1 dialogs exps
+	dialogs=$(in_router awk '$1 == "dialogs_active" { print $2 }' /proc/net/stat/nf_sip_alg)
+	exps=$(in_router cat /proc/net/nf_conntrack_expect | wc -l)
+	echo "$what: $dialogs calls and $exps expectations in the router, $(in_router conntrack -C) conntracks"
+	[ "$dialogs" -gt 0 ] && [ "$exps" -gt 0 ] || fail "$what: no live call or pinhole in the router"
+}
+
+# Started as `ip netns exec` (which becomes python3), so that the pid
+# topo_teardown kills is the storm's own; their output goes to files, not
+# to the test's stdout, which nothing may hold after the test.
+for fam in 4 6; do
+	topo_bg ip netns exec "$SERVER_NS" python3 "$STORM" uas --family $fam \
+		>"$tmp/uas$fam.log" 2>&1
+done
+uas_up() { [ "$(in_server ss -Hlun 'sport = :5060' | wc -l)" -ge 2 ]; }
+topo_wait 20 uas_up || fail "the storm's UAS did not start"
+for fam in 4 6; do
+	topo_bg ip netns exec "$PHONE_NS" python3 "$STORM" uac --family $fam --rate $RATE \
+		--progress "$tmp/uac$fam.json" >"$tmp/uac$fam.log" 2>&1
+done
+more 40 40 20 "the storm runs"
+
+echo "# (a) the router namespace goes with live calls and pinholes, and comes back"
+router_state "before the namespace exit"
+run ip netns delete "$ROUTER_NS"
+sleep 2
+router_up
+more 40 40 20 "new calls through the new router namespace"
+
+echo "# (b) the helper table goes, and the module, while the calls' packets arrive"
+router_state "before the unload"
+run topo_detach_helper
+unloaded=
+for _ in $(seq 100); do
+	if modprobe -r nf_sip_alg 2>/dev/null; then
+		unloaded=1
+		break
+	fi
+	sleep 0.2
+done
+[ -n "$unloaded" ] && ! module_loaded ||
+	fail "nf_sip_alg cannot be unloaded during the storm (refcount $(cat /sys/module/nf_sip_alg/refcnt 2>/dev/null))"
+echo "ok: nf_sip_alg unloaded during the storm"
+sleep 2
+echo "storm without the ALG (answered media sent lost errors live): $(progress)"
+run modprobe nf_sip_alg grace=1
+run topo_attach_helper
+# The storm's signalling conntracks lost the helper with the module and
+# would go on without it: flush them, as after any change of helper rules.
+run in_router conntrack -F
+more 40 40 20 "new calls with the module loaded again"
+topo_teardown
+echo "storm (answered media sent lost errors live): $(progress)"
+cat "$tmp"/*.log
+echo "namespace exit and module unload during the storm went cleanly"
