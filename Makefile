@@ -47,9 +47,17 @@ CACHE := .cache
 W ?= 1
 FUZZ_SECONDS ?= 60
 TESTS ?= $(sort $(wildcard selftests/netns/*.sh)) selftests/demo/call.sh
+# What `make vm-debug` (and so make check) runs on the debug kernel: KASAN,
+# lockdep and kmemleak under TCG make each test several times slower, so the
+# tests that load and unload the module, carry calls through it and feed it
+# malformed or hostile SIP, not all of them.
+DEBUG_TESTS ?= $(addprefix selftests/netns/,module_load.sh unload_with_flow.sh sip-outbound.sh \
+	sip-malformed.sh sip-trunk.sh) \
+	$(sort $(wildcard $(addprefix selftests/netns/,sip-call-*.sh sip-stranger*.sh sip-quiet*.sh \
+	sip-storm*.sh sip-budget*.sh)))
 
 .PHONY: uapi uapi-check all module kbuild build-all sparse style checkpatch unit bench bench-parse fuzz fuzz-smoke \
-	vm-test dkms-check check demo deps install uninstall dkms-source dkms-install clean distclean help \
+	vm-test vm-debug debug-kernel dkms-check check demo deps install uninstall dkms-source dkms-install clean distclean help \
 	tools tools-check tools-install
 
 all: module
@@ -71,6 +79,8 @@ help:
 	@echo '  make bench-parse                 parser benchmark (selftests/unit)'
 	@echo '  make fuzz [FUZZ_SECONDS=n]       run the fuzzers (selftests/fuzz), default $(FUZZ_SECONDS)s'
 	@echo '  make vm-test [KREL=..] [TESTS=..] boot KREL in QEMU and run selftests (selftests/vm/run)'
+	@echo '  make vm-debug [DEBUG_TESTS=..]   the same on the debug kernel (KASAN, lockdep, kmemleak)'
+	@echo '  make debug-kernel                build (or find in its cache) that debug kernel'
 	@echo '  make dkms-check                  dkms build for every installed kernel, in a scratch tree'
 	@echo '  make demo                        a phone calls a server through the router, in a VM'
 	@echo 'Install'
@@ -153,6 +163,14 @@ fuzz-smoke:
 
 vm-test:
 	selftests/vm/run --kernel $(KREL) $(TESTS)
+
+# The kernel is built by scripts/debug-kernel on first use and cached
+# outside the tree (/var/cache/nf_sip_alg/debug-kernel/).
+vm-debug:
+	selftests/vm/run --kernel debug $(DEBUG_TESTS)
+
+debug-kernel:
+	scripts/debug-kernel
 
 # dkms add + build in a throw-away DKMS tree, for every installed kernel.
 dkms-check:

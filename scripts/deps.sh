@@ -4,7 +4,9 @@
 # Install everything the build, the tests and the demo use, from Debian's
 # archive: the packages below from bookworm, plus Debian's 6.12 kernel image
 # and headers from bookworm-backports so that the module is built and tested
-# against both the stable (6.1) and the newer (6.12) kernel.
+# against both the stable (6.1) and the newer (6.12) kernel, and the 6.12
+# source (linux-source-6.12) that scripts/debug-kernel builds the debug
+# kernel from.
 #
 # Idempotent: when everything is installed it only asks dpkg and returns.
 # The backports suite is reached through a private apt configuration in a
@@ -24,6 +26,7 @@ PACKAGES="
 	python3 python3-scapy python3-yaml sip-tester kamailio
 	clang llvm libclang-rt-14-dev valgrind
 	libmnl-dev bpftrace
+	bc flex bison libelf-dev libssl-dev rsync
 "
 BPO_SUITE=bookworm-backports
 BPO_SERIES=6.12
@@ -50,8 +53,10 @@ for p in $PACKAGES; do
 done
 need_bpo=
 bpo_kernel_installed || need_bpo=1
+need_src=
+is_installed "linux-source-$BPO_SERIES" || need_src=1
 
-if [ -z "$missing" ] && [ -z "$need_bpo" ]; then
+if [ -z "$missing" ] && [ -z "$need_bpo" ] && [ -z "$need_src" ]; then
 	log "all dependencies are installed"
 	exit 0
 fi
@@ -60,6 +65,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	log "missing packages (run this script as root, or install them yourself):"
 	[ -z "$missing" ] || log "  apt-get install$missing"
 	[ -z "$need_bpo" ] || log "  from $BPO_SUITE: linux-image-amd64 linux-headers-amd64 ($BPO_SERIES)"
+	[ -z "$need_src" ] || log "  from $BPO_SUITE: linux-source-$BPO_SERIES"
 	exit 1
 fi
 
@@ -73,7 +79,7 @@ if [ -n "$missing" ]; then
 	$APT_INSTALL $missing
 fi
 
-[ -n "$need_bpo" ] || exit 0
+[ -n "$need_bpo$need_src" ] || exit 0
 
 # The first URI of the main Debian archive in the machine's sources
 # (deb822 format, as on Debian 12, or the classic one-line format).
@@ -89,7 +95,7 @@ archive_uri() {
 }
 uri=$(archive_uri | head -n 1)
 if [ -z "$uri" ]; then
-	log "cannot find the Debian archive in /etc/apt/sources*; install Debian's $BPO_SERIES kernel image and headers from $BPO_SUITE by hand"
+	log "cannot find the Debian archive in /etc/apt/sources*; install Debian's $BPO_SERIES kernel image, headers and source from $BPO_SUITE by hand"
 	exit 1
 fi
 
@@ -114,18 +120,31 @@ dep_of() {
 		/^Version:/ { ok = index($2, "bpo") > 0 }
 		ok && /^Depends:/ { n = split($0, d, /[ ,|]+/); for (i = 2; i <= n; i++) if (d[i] ~ want) { print d[i]; exit } }'
 }
-image=$(dep_of linux-image-amd64 "^linux-image-$BPO_SERIES")
-headers=$(dep_of linux-headers-amd64 "^linux-headers-$BPO_SERIES")
-common=$(dep_of "$headers" "^linux-headers-.*-common$")
-kbuild=$(dep_of "$headers" "^linux-kbuild-$BPO_SERIES")
-if [ -z "$image" ] || [ -z "$headers" ] || [ -z "$common" ] || [ -z "$kbuild" ]; then
-	log "cannot find the $BPO_SERIES kernel packages in $BPO_SUITE"
-	exit 1
+debs=
+if [ -n "$need_bpo" ]; then
+	image=$(dep_of linux-image-amd64 "^linux-image-$BPO_SERIES")
+	headers=$(dep_of linux-headers-amd64 "^linux-headers-$BPO_SERIES")
+	common=$(dep_of "$headers" "^linux-headers-.*-common$")
+	kbuild=$(dep_of "$headers" "^linux-kbuild-$BPO_SERIES")
+	if [ -z "$image" ] || [ -z "$headers" ] || [ -z "$common" ] || [ -z "$kbuild" ]; then
+		log "cannot find the $BPO_SERIES kernel packages in $BPO_SUITE"
+		exit 1
+	fi
+	debs="$image $headers $common $kbuild"
 fi
-log "downloading $image $headers $common $kbuild"
-(cd "$tmp/archives" && bpo_apt apt-get download "$image" "$headers" "$common" "$kbuild")
+# Only backports is in this sources list: this is its linux-source.
+[ -z "$need_src" ] || debs="$debs linux-source-$BPO_SERIES"
+log "downloading$debs"
+# shellcheck disable=SC2086 # word splitting of the package list is wanted
+(cd "$tmp/archives" && bpo_apt apt-get download $debs)
 # Installed with the machine's normal sources, which provide their other
 # dependencies (kmod, initramfs-tools, pahole, gcc-12...).
 $APT_INSTALL "$tmp"/archives/*.deb
-bpo_kernel_installed
-log "installed $image and its headers"
+if [ -n "$need_bpo" ]; then
+	bpo_kernel_installed
+	log "installed $image and its headers"
+fi
+if [ -n "$need_src" ]; then
+	is_installed "linux-source-$BPO_SERIES"
+	log "installed linux-source-$BPO_SERIES"
+fi
