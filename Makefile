@@ -48,13 +48,11 @@ W ?= 1
 FUZZ_SECONDS ?= 60
 TESTS ?= $(sort $(wildcard selftests/netns/*.sh)) selftests/demo/call.sh
 # What `make vm-debug` (and so make check) runs on the debug kernel: KASAN,
-# lockdep and kmemleak under TCG make each test several times slower, so the
-# tests that load and unload the module, carry calls through it and feed it
-# malformed or hostile SIP, not all of them.
-DEBUG_TESTS ?= $(addprefix selftests/netns/,module_load.sh unload_with_flow.sh sip-outbound.sh \
-	sip-malformed.sh sip-trunk.sh) \
-	$(sort $(wildcard $(addprefix selftests/netns/,sip-call-*.sh sip-stranger*.sh sip-quiet*.sh \
-	sip-storm*.sh sip-budget*.sh)))
+# lockdep and kmemleak under TCG make each test several times slower. The
+# two below were timed there; the call-state tests (sip-stranger-bye,
+# sip-quiet-call, sip-malformed-drop, sip-storm-unload, sip-budget) join
+# once they are (issue 11).
+DEBUG_TESTS ?= $(addprefix selftests/netns/,module_load.sh sip-outbound.sh)
 
 .PHONY: uapi uapi-check all module kbuild build-all sparse style checkpatch unit bench bench-parse fuzz fuzz-smoke \
 	vm-test vm-debug debug-kernel dkms-check check demo deps install uninstall dkms-source dkms-install clean distclean help \
