@@ -30,7 +30,7 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
 # What makes up the kernel module, for the per-kernel build trees and DKMS.
 KBUILD_SOURCES = Kbuild $(wildcard *.c *.h) include
-STYLE_SOURCES = $(wildcard *.c *.h include/*.h include/*/*.h include/*/*/*.h)
+STYLE_SOURCES = $(filter-out %.mod.c,$(wildcard *.c *.h include/*.h include/*/*.h include/*/*/*.h))
 # sipalgctl is userspace: a signal flag must be volatile sig_atomic_t, libc
 # names its formats PRIu64, there is no __printf(), and its macros name an
 # array twice only for ARRAY_SIZE(), which does not evaluate it.

@@ -115,10 +115,15 @@ static int __init sip_alg_init(void)
 {
 	int ret;
 
-	sip_alg_dialog_init();
-	ret = register_pernet_subsys(&sip_alg_net_ops);
+	ret = sip_alg_dialog_module_init();
 	if (ret)
 		return ret;
+	ret = sip_alg_pin_module_init();
+	if (ret)
+		goto err_dialog;
+	ret = register_pernet_subsys(&sip_alg_net_ops);
+	if (ret)
+		goto err_pin;
 	ret = sip_alg_netlink_init();
 	if (ret)
 		goto err_pernet;
@@ -133,6 +138,10 @@ err_netlink:
 	sip_alg_netlink_exit();
 err_pernet:
 	unregister_pernet_subsys(&sip_alg_net_ops);
+err_pin:
+	sip_alg_pin_module_exit();
+err_dialog:
+	sip_alg_dialog_module_exit();
 	return ret;
 }
 
@@ -142,6 +151,8 @@ static void __exit sip_alg_exit(void)
 	sip_alg_helper_exit();
 	sip_alg_netlink_exit();
 	unregister_pernet_subsys(&sip_alg_net_ops);
+	sip_alg_pin_module_exit();
+	sip_alg_dialog_module_exit();
 }
 
 module_init(sip_alg_init);

@@ -63,13 +63,15 @@ static int sip_alg_pin_fill(struct sk_buff *skb, const struct sip_alg_dialog *d,
 		nest = nla_nest_start(skb, SIP_ALG_A_CALL_PIN);
 		if (!nest)
 			return -EMSGSIZE;
-		if (nla_put_u8(skb, SIP_ALG_A_PIN_CLASS, pin->class) ||
+		if (nla_put_u8(skb, SIP_ALG_A_PIN_CLASS, sip_alg_pin_class(pin)) ||
 		    nla_put_u8(skb, SIP_ALG_A_PIN_NAT, pin->nat) ||
 		    nla_put_u8(skb, SIP_ALG_A_PIN_MEDIA, pin->media) ||
-		    sip_alg_nla_put_addr(skb, SIP_ALG_A_PIN_INSIDE_ADDR, &pin->real_addr, family) ||
-		    nla_put_u16(skb, SIP_ALG_A_PIN_INSIDE_PORT, pin->real_port) ||
-		    sip_alg_nla_put_addr(skb, SIP_ALG_A_PIN_OUTSIDE_ADDR, &pin->pub_addr, family) ||
-		    nla_put_u16(skb, SIP_ALG_A_PIN_OUTSIDE_PORT, pin->pub_port) ||
+		    sip_alg_nla_put_addr(skb, SIP_ALG_A_PIN_INSIDE_ADDR, sip_alg_pin_real_addr(pin),
+					 family) ||
+		    nla_put_u16(skb, SIP_ALG_A_PIN_INSIDE_PORT, sip_alg_pin_real_port(pin)) ||
+		    sip_alg_nla_put_addr(skb, SIP_ALG_A_PIN_OUTSIDE_ADDR, sip_alg_pin_pub_addr(pin),
+					 family) ||
+		    nla_put_u16(skb, SIP_ALG_A_PIN_OUTSIDE_PORT, sip_alg_pin_pub_port(pin)) ||
 		    (pin->has_ct && nla_put_flag(skb, SIP_ALG_A_PIN_ESTABLISHED)))
 			goto cancel;
 		if (pin->has_ct && acct && *n < max) {
@@ -82,7 +84,7 @@ static int sip_alg_pin_fill(struct sk_buff *skb, const struct sip_alg_dialog *d,
 				goto cancel;
 			memset(nla_data(c->packets), 0, sizeof(u64));
 			memset(nla_data(c->bytes), 0, sizeof(u64));
-			c->tuple = pin->ct_tuple;
+			sip_alg_pin_ct_tuple(pin, &c->tuple);
 			(*n)++;
 		}
 		nla_nest_end(skb, nest);

@@ -30,6 +30,7 @@
 #define SIP_ALG_GC_SCAN_EVERY		10
 
 static siphash_aligned_key_t sip_alg_hash_key;
+static struct kmem_cache *sip_alg_dialog_cache __read_mostly;
 
 #define SIP_ALG_SOURCE_HASH_BITS	10
 
@@ -210,11 +211,13 @@ static struct sip_alg_dialog *sip_alg_dialog_new(struct sip_alg_pkt *p, u32 hash
 		goto fail;
 	from = sip_alg_party(p->msg, p->buf, SIP_ALG_H_FROM);
 	to = sip_alg_party(p->msg, p->buf, SIP_ALG_H_TO);
-	d = kzalloc(sizeof(*d) + cid->len + from.len + to.len, GFP_ATOMIC);
-	if (!d) {
-		sip_alg_source_put(sn, src, 0);
-		goto fail;
-	}
+	d = kmem_cache_zalloc(sip_alg_dialog_cache, GFP_ATOMIC);
+	if (!d)
+		goto put_source;
+	/* Apart, so that the call's size does not round up with the strings. */
+	d->callid = kmalloc(cid->len + from.len + to.len, GFP_ATOMIC);
+	if (!d->callid)
+		goto free_dialog;
 
 	INIT_LIST_HEAD(&d->timed);
 	sip_alg_pins_init(&d->pins, &src->n_pins);
@@ -235,9 +238,12 @@ static struct sip_alg_dialog *sip_alg_dialog_new(struct sip_alg_pkt *p, u32 hash
 	sip_alg_count(sn, SIP_ALG_STAT_DIALOGS_CREATED);
 	if (sn->n_dialogs == 1)
 		mod_delayed_work(system_power_efficient_wq, &sn->gc, HZ);
-	sip_alg_dialog_event(sn, d, SIP_ALG_EVENT_TYPE_CALL_START, -1);
 	return d;
 
+free_dialog:
+	kmem_cache_free(sip_alg_dialog_cache, d);
+put_source:
+	sip_alg_source_put(sn, src, 0);
 fail:
 	sip_alg_count(sn, SIP_ALG_STAT_FAIL_NO_DIALOG);
 	return NULL;
@@ -285,8 +291,6 @@ static void sip_alg_dialog_apply(struct sip_alg_pkt *p, struct sip_alg_dialog *d
 		sip_alg_pin_register(p, &d->pins, NULL, 0);
 	}
 	sip_alg_dialog_deadline(sn, d, dec);
-	if (dec->event != SIP_ALG_CALL_NONE)
-		sip_alg_dialog_event(sn, d, dec->event, dec->end);
 }
 
 void sip_alg_dialog_process(struct sip_alg_pkt *p)
@@ -294,12 +298,13 @@ void sip_alg_dialog_process(struct sip_alg_pkt *p)
 	const struct nf_conntrack_zone *zone = nf_ct_zone(p->ct);
 	const struct sip_alg_span *cid = &p->msg->call_id;
 	const char *callid = p->buf + cid->off;
-	struct sip_alg_call_decision dec;
+	struct sip_alg_call_decision dec = { .event = SIP_ALG_CALL_NONE };
 	struct sip_alg_call_settings s;
 	struct sip_alg_net *sn = p->sn;
+	struct nf_conntrack_tuple sig;
 	struct sip_alg_dialog *d;
 	struct sip_alg_flow flow;
-	bool foreign;
+	bool foreign, started = false;
 	u32 hash;
 
 	if (!cid->len || cid->len > SIP_ALG_CALLID_MAX)
@@ -320,11 +325,20 @@ void sip_alg_dialog_process(struct sip_alg_pkt *p)
 		d = sip_alg_dialog_new(p, hash, &flow);
 		if (!d)
 			goto unlock;
+		started = true;
 	}
 	sip_alg_call_step(&d->call, p->msg, p->sdp, &flow, &s, &dec);
 	sip_alg_dialog_apply(p, d, &dec);
+	sig = d->sig;
 unlock:
 	spin_unlock_bh(&sn->lock);
+
+	/* Built without the lock: the message has the call's Call-ID. */
+	if (started)
+		sip_alg_event_call(sn, callid, cid->len, zone, &sig,
+				   SIP_ALG_EVENT_TYPE_CALL_START, -1);
+	if (dec.event != SIP_ALG_CALL_NONE)
+		sip_alg_event_call(sn, callid, cid->len, zone, &sig, dec.event, dec.end);
 }
 
 static void sip_alg_dialog_unlink(struct sip_alg_net *sn, struct sip_alg_dialog *d,
@@ -346,7 +360,8 @@ static void sip_alg_dialog_free(struct sip_alg_net *sn, struct sip_alg_dialog *d
 {
 	sip_alg_pin_release_all(sn, &d->zone, &d->pins, kill_media);
 	sip_alg_count(sn, SIP_ALG_STAT_DIALOGS_ENDED);
-	kfree(d);
+	kfree(d->callid);
+	kmem_cache_free(sip_alg_dialog_cache, d);
 }
 
 /* The deadline of @d passed: ask the call core what becomes of it. */
@@ -503,7 +518,14 @@ void sip_alg_dialog_net_exit(struct sip_alg_net *sn)
 	kvfree(sn->dialogs);
 }
 
-void sip_alg_dialog_init(void)
+int sip_alg_dialog_module_init(void)
 {
 	get_random_bytes(&sip_alg_hash_key, sizeof(sip_alg_hash_key));
+	sip_alg_dialog_cache = KMEM_CACHE(sip_alg_dialog, 0);
+	return sip_alg_dialog_cache ? 0 : -ENOMEM;
+}
+
+void sip_alg_dialog_module_exit(void)
+{
+	kmem_cache_destroy(sip_alg_dialog_cache);
 }

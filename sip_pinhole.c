@@ -55,6 +55,7 @@ struct sip_alg_pin_spec {
 };
 
 static u32 sip_alg_pin_seed __read_mostly;
+static struct kmem_cache *sip_alg_pin_cache __read_mostly;
 
 static struct hlist_head *sip_alg_pin_bucket(struct sip_alg_net *sn,
 					     const struct nf_conntrack_tuple *t)
@@ -95,9 +96,7 @@ static bool sip_alg_pin_would_replace(struct sip_alg_net *sn,
 	const struct sip_alg_pin *pin;
 
 	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, &exp->tuple), by_dst) {
-		/* The pin's own copy of the destination first: no trip to pin->exp. */
-		if (pin->master_key != (unsigned long)exp->master ||
-		    pin->pub_port != ntohs(exp->tuple.dst.u.all) ||
+		if (pin->exp->master != exp->master ||
 		    !nf_ct_tuple_equal(&pin->exp->tuple, &exp->tuple) ||
 		    !nf_ct_tuple_mask_equal(&pin->exp->mask, &exp->mask))
 			continue;
@@ -126,29 +125,6 @@ static void sip_alg_addr_from(union nf_inet_addr *a, const struct sip_alg_hostpo
 }
 
 static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
-
-/* A slot of the dialog's own when one is free: its first pins cost no allocation. */
-static struct sip_alg_pin *sip_alg_pin_alloc(struct sip_alg_pins *ps)
-{
-	unsigned int i;
-
-	for (i = 0; i < SIP_ALG_PIN_SLOTS; i++) {
-		if (!(ps->slots_used & BIT(i))) {
-			ps->slots_used |= BIT(i);
-			memset(&ps->slots[i], 0, sizeof(ps->slots[i]));
-			return &ps->slots[i];
-		}
-	}
-	return kzalloc(sizeof(struct sip_alg_pin), GFP_ATOMIC);
-}
-
-static void sip_alg_pin_free(struct sip_alg_pins *ps, struct sip_alg_pin *pin)
-{
-	if (pin >= ps->slots && pin < ps->slots + SIP_ALG_PIN_SLOTS)
-		ps->slots_used &= ~BIT(pin - ps->slots);
-	else
-		kfree(pin);
-}
 
 /*
  * Whether a call may open one more pinhole: within its own budget, its
@@ -181,7 +157,7 @@ static void sip_alg_pin_share(struct sip_alg_net *sn, const struct nf_conntrack_
 	struct sip_alg_pin *pin;
 
 	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, &exp->tuple), by_dst) {
-		if (pin->nat == SIP_ALG_PIN_NAT_PLAIN && pin->class == exp->class &&
+		if (pin->nat == SIP_ALG_PIN_NAT_PLAIN && sip_alg_pin_class(pin) == exp->class &&
 		    nf_ct_tuple_equal(&pin->exp->tuple, &exp->tuple))
 			pin->shared = 1;
 	}
@@ -197,12 +173,12 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 
 	if (!sip_alg_pin_budget(p->sn, ps))
 		return -ENOSPC;
-	pin = sip_alg_pin_alloc(ps);
+	pin = kmem_cache_zalloc(sip_alg_pin_cache, GFP_ATOMIC);
 	if (!pin)
 		return -ENOMEM;
 	exp = nf_ct_expect_alloc(p->ct);
 	if (!exp) {
-		sip_alg_pin_free(ps, pin);
+		kmem_cache_free(sip_alg_pin_cache, pin);
 		return -ENOMEM;
 	}
 	nf_ct_expect_init(exp, spec->class, nf_ct_l3num(p->ct), spec->saddr, &spec->daddr,
@@ -217,10 +193,11 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 	 */
 	rcu_assign_pointer(sip_alg_exp_assign_helper(exp),
 			   spec->assign_helper ? rcu_dereference(nfct_help(p->ct)->helper) : NULL);
-	if (spec->nat == SIP_ALG_PIN_NAT_DNAT) {
+	/* Where the translation leads, as nf_nat_sip keeps it; the pin reads it here. */
+	if (spec->nat != SIP_ALG_PIN_NAT_PLAIN) {
 		exp->saved_addr = spec->real_addr;
 		exp->saved_proto.all = htons(spec->real_port);
-		exp->dir = !spec->side;
+		exp->dir = spec->nat == SIP_ALG_PIN_NAT_DNAT ? !spec->side : spec->side;
 	}
 
 	/* All our pins are added under sn->lock, so this check holds. */
@@ -232,22 +209,16 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 		sip_alg_pin_share(p->sn, exp);
 	if (ret) {
 		nf_ct_expect_put(exp);
-		sip_alg_pin_free(ps, pin);
+		kmem_cache_free(sip_alg_pin_cache, pin);
 		return ret;
 	}
 	if (spec->timeout)
 		sip_alg_exp_set_timeout(exp, spec->timeout);
 
 	pin->exp = exp;
-	pin->master_key = (unsigned long)p->ct;
-	pin->class = spec->class;
 	pin->nat = spec->nat;
 	pin->side = spec->side;
 	pin->media = spec->media;
-	pin->real_addr = spec->real_addr;
-	pin->real_port = spec->real_port;
-	pin->pub_addr = spec->daddr;
-	pin->pub_port = spec->dport;
 	list_add_tail(&pin->list, &ps->list);
 	hlist_add_head(&pin->by_dst, sip_alg_pin_bucket(p->sn, &exp->tuple));
 	ps->n++;
@@ -268,7 +239,7 @@ static void sip_alg_pin_del(struct sip_alg_net *sn, struct sip_alg_pins *ps,
 	ps->n--;
 	(*ps->charged)--;
 	sn->n_pins--;
-	sip_alg_pin_free(ps, pin);
+	kmem_cache_free(sip_alg_pin_cache, pin);
 	sip_alg_count(sn, SIP_ALG_STAT_EXPECT_REMOVED);
 }
 
@@ -279,8 +250,9 @@ static struct sip_alg_pin *sip_alg_pin_find(struct sip_alg_pins *ps, u8 class, u
 	struct sip_alg_pin *pin;
 
 	list_for_each_entry_reverse(pin, &ps->list, list) {
-		if (pin->class == class && pin->side == side && pin->real_port == port &&
-		    pin->nat != SIP_ALG_PIN_NAT_SNAT && nf_inet_addr_cmp(&pin->real_addr, addr))
+		if (sip_alg_pin_class(pin) == class && pin->side == side &&
+		    pin->nat != SIP_ALG_PIN_NAT_SNAT && sip_alg_pin_real_port(pin) == port &&
+		    nf_inet_addr_cmp(sip_alg_pin_real_addr(pin), addr))
 			return pin;
 	}
 	return NULL;
@@ -300,7 +272,7 @@ static void sip_alg_pin_renew(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 {
 	if (!old || old->nat != spec->nat)
 		return;
-	spec->dport = old->pub_port;
+	spec->dport = sip_alg_pin_pub_port(old);
 	if (!old->has_ct) {
 		if (sip_alg_pin_waiting(p->sn->net, nf_ct_zone(p->ct), old))
 			return;
@@ -404,7 +376,7 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 	/* A re-INVITE or a retransmission keeps the ports it was given. */
 	old = sip_alg_pin_find(ps, SIP_ALG_CLASS_RTP, p->dir, &rtp.real_addr, m->port);
 	if (old) {
-		port = old->pub_port;
+		port = sip_alg_pin_pub_port(old);
 		sip_alg_pin_renew(p, ps, &rtp, old);
 		if (!m->rtcp_mux)
 			sip_alg_pin_renew(p, ps, &rtcp,
@@ -456,7 +428,7 @@ static void sip_alg_pin_spec_of(const struct sip_alg_pin *pin, struct sip_alg_pi
 	const struct nf_conntrack_expect *exp = pin->exp;
 
 	memset(spec, 0, sizeof(*spec));
-	spec->class = pin->class;
+	spec->class = exp->class;
 	spec->nat = pin->nat;
 	spec->l4proto = exp->tuple.dst.protonum;
 	spec->media = pin->media;
@@ -465,10 +437,10 @@ static void sip_alg_pin_spec_of(const struct sip_alg_pin *pin, struct sip_alg_pi
 		*saddr = exp->tuple.src.u3;
 		spec->saddr = saddr;
 	}
-	spec->daddr = pin->pub_addr;
-	spec->dport = pin->pub_port;
-	spec->real_addr = pin->real_addr;
-	spec->real_port = pin->real_port;
+	spec->daddr = exp->tuple.dst.u3;
+	spec->dport = sip_alg_pin_pub_port(pin);
+	spec->real_addr = *sip_alg_pin_real_addr(pin);
+	spec->real_port = sip_alg_pin_real_port(pin);
 }
 
 /*
@@ -483,30 +455,32 @@ static void sip_alg_pin_snat(struct sip_alg_pkt *p, struct sip_alg_pins *ps)
 
 	list_for_each_entry(in, &ps->list, list) {
 		struct sip_alg_pin_spec spec = {}, plain;
+		u8 class = sip_alg_pin_class(in);
 
 		if (in->nat != SIP_ALG_PIN_NAT_DNAT || in->has_snat ||
-		    in->class == SIP_ALG_CLASS_SIGNALLING || in->pub_port == in->real_port)
+		    class == SIP_ALG_CLASS_SIGNALLING ||
+		    sip_alg_pin_pub_port(in) == sip_alg_pin_real_port(in))
 			continue;
 		/* The far side's newest: it may have moved since. */
 		list_for_each_entry_reverse(peer, &ps->list, list) {
 			if (peer->nat == SIP_ALG_PIN_NAT_PLAIN && peer->side != in->side &&
-			    peer->class == in->class && peer->media == in->media)
+			    sip_alg_pin_class(peer) == class && peer->media == in->media)
 				break;
 		}
 		if (list_entry_is_head(peer, &ps->list, list) || peer->has_ct)
 			continue;
 
-		spec.class = in->class;
+		spec.class = class;
 		spec.nat = SIP_ALG_PIN_NAT_SNAT;
 		spec.l4proto = IPPROTO_UDP;
 		spec.media = in->media;
 		spec.side = p->dir;
-		spec.saddr = &in->real_addr;
-		spec.sport = in->real_port;
-		spec.daddr = peer->real_addr;
-		spec.dport = peer->real_port;
-		spec.real_addr = in->pub_addr;
-		spec.real_port = in->pub_port;
+		spec.saddr = sip_alg_pin_real_addr(in);
+		spec.sport = sip_alg_pin_real_port(in);
+		spec.daddr = *sip_alg_pin_real_addr(peer);
+		spec.dport = sip_alg_pin_real_port(peer);
+		spec.real_addr = *sip_alg_pin_pub_addr(in);
+		spec.real_port = sip_alg_pin_pub_port(in);
 		/*
 		 * The far side's plain pinhole covers the same destination and
 		 * the kernel refuses overlapping expectations: the narrower one
@@ -549,7 +523,7 @@ bool sip_alg_pin_register(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 	struct sip_alg_pin *pin, *next;
 
 	list_for_each_entry_safe(pin, next, &ps->list, list) {
-		if (pin->class == SIP_ALG_CLASS_SIGNALLING)
+		if (sip_alg_pin_class(pin) == SIP_ALG_CLASS_SIGNALLING)
 			sip_alg_pin_del(p->sn, ps, pin);
 	}
 	if (!contact)
@@ -587,7 +561,7 @@ void sip_alg_pin_close_waiting(struct sip_alg_net *sn, struct sip_alg_pins *ps)
 	struct sip_alg_pin *pin, *next;
 
 	list_for_each_entry_safe(pin, next, &ps->list, list) {
-		if (pin->class != SIP_ALG_CLASS_SIGNALLING && !pin->has_ct)
+		if (sip_alg_pin_class(pin) != SIP_ALG_CLASS_SIGNALLING && !pin->has_ct)
 			sip_alg_pin_del(sn, ps, pin);
 	}
 }
@@ -598,13 +572,16 @@ static struct nf_conn *sip_alg_pin_ct_get(struct sip_alg_net *sn,
 					  const struct sip_alg_pin *pin)
 {
 	const struct nf_conntrack_tuple_hash *h;
+	struct nf_conntrack_tuple t;
 	struct nf_conn *ct;
 
-	h = nf_conntrack_find_get(sn->net, zone, &pin->ct_tuple);
+	sip_alg_pin_ct_tuple(pin, &t);
+	h = nf_conntrack_find_get(sn->net, zone, &t);
 	if (!h)
 		return NULL;
 	ct = nf_ct_tuplehash_to_ctrack(h);
-	if ((unsigned long)ct->master != pin->master_key) {
+	/* Only compared: the master may be gone. */
+	if (ct->master != pin->exp->master) {
 		nf_ct_put(ct);
 		return NULL;
 	}
@@ -618,7 +595,7 @@ bool sip_alg_pin_media_flows(struct sip_alg_net *sn, const struct nf_conntrack_z
 	struct nf_conn *ct;
 
 	list_for_each_entry(pin, &ps->list, list) {
-		if (pin->class == SIP_ALG_CLASS_SIGNALLING || !pin->has_ct)
+		if (sip_alg_pin_class(pin) == SIP_ALG_CLASS_SIGNALLING || !pin->has_ct)
 			continue;
 		ct = sip_alg_pin_ct_get(sn, zone, pin);
 		if (ct) {
@@ -632,29 +609,27 @@ bool sip_alg_pin_media_flows(struct sip_alg_net *sn, const struct nf_conntrack_z
 /* The expectation function of every pin: note the conntrack, then NAT it. */
 static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp)
 {
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	struct sip_alg_net *sn = sip_alg_pernet(nf_ct_net(ct));
-	union nf_inet_addr addr;
-	struct sip_alg_pin *pin;
 	u8 nat = SIP_ALG_PIN_NAT_PLAIN;
-	u16 port = 0;
+	struct sip_alg_pin *pin;
 
 	spin_lock_bh(&sn->lock);
 	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, &exp->tuple), by_dst) {
 		if (pin->exp != exp)
 			continue;
-		pin->ct_tuple = ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+		pin->ct_src = t->src.u3;
+		pin->ct_sport = t->src.u.all;
 		pin->has_ct = 1;
 		nat = pin->nat;
-		addr = pin->real_addr;
-		port = pin->real_port;
 		break;
 	}
 	spin_unlock_bh(&sn->lock);
 
-	if (nat == SIP_ALG_PIN_NAT_DNAT)
-		sip_alg_nat_expected(ct, &addr, port, true);
-	else if (nat == SIP_ALG_PIN_NAT_SNAT)
-		sip_alg_nat_expected(ct, &addr, port, false);
+	/* The caller holds its own reference to @exp. */
+	if (nat != SIP_ALG_PIN_NAT_PLAIN)
+		sip_alg_nat_expected(ct, &exp->saved_addr, ntohs(exp->saved_proto.all),
+				     nat == SIP_ALG_PIN_NAT_DNAT);
 }
 
 /*
@@ -668,7 +643,7 @@ static bool sip_alg_pin_claimed(struct sip_alg_net *sn, const struct sip_alg_pin
 	const struct sip_alg_pin *other;
 
 	hlist_for_each_entry(other, sip_alg_pin_bucket(sn, t), by_dst) {
-		if (other->class == pin->class &&
+		if (other->exp->class == pin->exp->class &&
 		    nf_inet_addr_cmp(&other->exp->tuple.dst.u3, &t->dst.u3) &&
 		    other->exp->tuple.dst.u.all == t->dst.u.all &&
 		    other->exp->tuple.dst.protonum == t->dst.protonum)
@@ -695,9 +670,7 @@ void sip_alg_pin_release_all(struct sip_alg_net *sn, const struct nf_conntrack_z
 	struct sip_alg_pin *pin, *next;
 
 	list_for_each_entry_safe(pin, next, &ps->list, list) {
-		nf_ct_unexpect_related(pin->exp);
-		nf_ct_expect_put(pin->exp);
-		sip_alg_count(sn, SIP_ALG_STAT_EXPECT_REMOVED);
+		/* The conntrack's tuple is read from the expectation: first. */
 		if (kill_media && pin->has_ct && !pin->shared) {
 			struct nf_conn *ct = sip_alg_pin_ct_get(sn, zone, pin);
 
@@ -707,7 +680,10 @@ void sip_alg_pin_release_all(struct sip_alg_net *sn, const struct nf_conntrack_z
 				nf_ct_put(ct);
 			}
 		}
-		sip_alg_pin_free(ps, pin);
+		nf_ct_unexpect_related(pin->exp);
+		nf_ct_expect_put(pin->exp);
+		sip_alg_count(sn, SIP_ALG_STAT_EXPECT_REMOVED);
+		kmem_cache_free(sip_alg_pin_cache, pin);
 	}
 }
 
@@ -722,4 +698,15 @@ int sip_alg_pin_init(struct sip_alg_net *sn)
 void sip_alg_pin_exit(struct sip_alg_net *sn)
 {
 	kvfree(sn->pins);
+}
+
+int sip_alg_pin_module_init(void)
+{
+	sip_alg_pin_cache = KMEM_CACHE(sip_alg_pin, 0);
+	return sip_alg_pin_cache ? 0 : -ENOMEM;
+}
+
+void sip_alg_pin_module_exit(void)
+{
+	kmem_cache_destroy(sip_alg_pin_cache);
 }

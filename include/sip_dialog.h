@@ -29,18 +29,21 @@ struct sip_alg_dialog {
 	struct list_head timed;		/* in sn->timed while its deadline is firm */
 	struct sip_alg_source *source;	/* who started it, for the budgets */
 	struct nf_conntrack_zone zone;
+	u32 hash;
 	unsigned long deadline;		/* idle expiry, or end of grace */
 	unsigned long created;		/* jiffies */
 	/* The signalling flow of its first message, original direction. */
 	struct nf_conntrack_tuple sig;
-	u32 hash;
+	char *callid;			/* one allocation sized to fit the three */
 	struct sip_alg_call call;
 	u16 callid_len;
 	u8 from_len;			/* From and To URIs follow the Call-ID */
 	u8 to_len;
 	struct sip_alg_pins pins;
-	char callid[];
 };
+
+/* A call without media fits in 256 bytes and its strings: keep it so. */
+static_assert(sizeof(struct sip_alg_dialog) <= 256);
 
 /*
  * Longest Call-ID tracked: real ones are tens of bytes; a longer one is not
@@ -61,7 +64,9 @@ static inline const char *sip_alg_dialog_to(const struct sip_alg_dialog *d)
 	return d->callid + d->callid_len + d->from_len;
 }
 
-void sip_alg_dialog_init(void);
+/* The slab cache of every namespace's calls, and the hash key. */
+int sip_alg_dialog_module_init(void);
+void sip_alg_dialog_module_exit(void);
 int sip_alg_dialog_net_init(struct sip_alg_net *sn);
 /* Stops the GC, then ends every call without touching its media. */
 void sip_alg_dialog_net_exit(struct sip_alg_net *sn);

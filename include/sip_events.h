@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Events of the sip_alg family (sip_events.c), multicast to its "events"
- * group; each may be called in softirq and under sn->lock.
+ * group; each may be called in softirq. The packet path sends its own
+ * without sn->lock; the GC and the control plane, ending calls, under it.
  */
 #ifndef _SIP_EVENTS_H
 #define _SIP_EVENTS_H

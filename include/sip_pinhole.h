@@ -15,46 +15,77 @@
 #include "sip_alg.h"
 #include "uapi/linux/nf_sip_alg.h"
 
-/* One expectation a call opened, and what it leads to. */
+/*
+ * One expectation a call opened, and what it leads to. The pin holds a
+ * reference to its expectation, used up or not, and reads from it what the
+ * expectation already says: its class, its master, the public end it waits
+ * at (tuple.dst) and, translated, the endpoint's own (saved_addr and
+ * saved_proto). A call's pins are most of its memory: keep this at 64 bytes.
+ */
 struct sip_alg_pin {
 	struct list_head list;		/* in sip_alg_pins.list */
 	struct hlist_node by_dst;	/* in sn->pins */
-	struct nf_conntrack_expect *exp;	/* reference held */
-	struct nf_conntrack_tuple ct_tuple;	/* original tuple of its conntrack */
-	unsigned long master_key;	/* the conntrack it expects from, only compared */
-	/*
-	 * real: the announcing endpoint's address as in its SDP or Contact,
-	 * where a DNAT pin forwards to; a SNAT pin keeps the public address
-	 * it translates to here. pub: what the expectation waits for.
-	 */
-	union nf_inet_addr real_addr;
-	union nf_inet_addr pub_addr;
-	u16 real_port;			/* host order */
-	u16 pub_port;
-	u8 class;			/* enum sip_alg_class */
-	u8 nat;				/* enum sip_alg_pin_nat */
-	u8 side;			/* conntrack direction of the announcing message */
+	struct nf_conntrack_expect *exp;
+	/* The far end of the conntrack it became: with exp->tuple.dst, its tuple. */
+	union nf_inet_addr ct_src;
+	__be16 ct_sport;
 	u8 media;			/* m= index */
-	u8 has_ct;
-	u8 has_snat;			/* a SNAT pin for this DNAT pin exists */
-	u8 shared;			/* another call's media may use it too */
+	u8 nat:2;			/* enum sip_alg_pin_nat */
+	u8 side:1;			/* conntrack direction of the announcing message */
+	u8 has_ct:1;
+	u8 has_snat:1;			/* a SNAT pin for this DNAT pin exists */
+	u8 shared:1;			/* another call's media may use it too */
 };
 
+static_assert(SIP_ALG_PIN_NAT_SNAT < 4);
+static_assert(sizeof(struct sip_alg_pin) <= 64);
+
+static inline u8 sip_alg_pin_class(const struct sip_alg_pin *pin)
+{
+	return pin->exp->class;
+}
+
+/* Where the expectation waits: the public end of the stream. */
+static inline const union nf_inet_addr *sip_alg_pin_pub_addr(const struct sip_alg_pin *pin)
+{
+	return &pin->exp->tuple.dst.u3;
+}
+
+static inline u16 sip_alg_pin_pub_port(const struct sip_alg_pin *pin)
+{
+	return ntohs(pin->exp->tuple.dst.u.all);
+}
+
 /*
- * Pins a call holds in its own allocation: the RTP and RTCP of an audio
- * and a video stream, as one side's offer opens them. The other side's
- * answer, further streams and re-INVITEs that move media get theirs
- * allocated one by one. The slots make a call about 1 KiB.
+ * The endpoint's own end, as in its SDP or Contact: where a DNAT pin
+ * forwards to, the public end a SNAT pin translates to; a plain pin's is
+ * its public one.
  */
-#define SIP_ALG_PIN_SLOTS	4
+static inline const union nf_inet_addr *sip_alg_pin_real_addr(const struct sip_alg_pin *pin)
+{
+	return pin->nat == SIP_ALG_PIN_NAT_PLAIN ? &pin->exp->tuple.dst.u3 : &pin->exp->saved_addr;
+}
+
+static inline u16 sip_alg_pin_real_port(const struct sip_alg_pin *pin)
+{
+	return ntohs(pin->nat == SIP_ALG_PIN_NAT_PLAIN ? pin->exp->tuple.dst.u.all :
+							 pin->exp->saved_proto.all);
+}
+
+/* The original tuple of the conntrack @pin became (pin->has_ct). */
+static inline void sip_alg_pin_ct_tuple(const struct sip_alg_pin *pin,
+					struct nf_conntrack_tuple *t)
+{
+	*t = pin->exp->tuple;
+	t->src.u3 = pin->ct_src;
+	t->src.u.all = pin->ct_sport;
+}
 
 /* The pins of one call. */
 struct sip_alg_pins {
 	struct list_head list;		/* oldest first */
 	u32 *charged;			/* the count of the call's source, kept with n */
 	u16 n;
-	u8 slots_used;			/* BIT(i): slots[i] holds a pin */
-	struct sip_alg_pin slots[SIP_ALG_PIN_SLOTS];
 };
 
 /*
@@ -66,8 +97,6 @@ struct sip_alg_pins {
 #define SIP_ALG_MAX_PINS	(16 * SDP_ALG_MAX_MEDIA)
 
 static_assert(SIP_ALG_MAX_PINS < 1UL << (BITS_PER_BYTE * sizeof_field(struct sip_alg_pins, n)));
-static_assert(BITS_PER_BYTE * sizeof_field(struct sip_alg_pins, slots_used) >=
-	      SIP_ALG_PIN_SLOTS);
 
 static inline void sip_alg_pins_init(struct sip_alg_pins *ps, u32 *charged)
 {
@@ -92,5 +121,8 @@ void sip_alg_pin_release_all(struct sip_alg_net *sn, const struct nf_conntrack_z
 			     struct sip_alg_pins *ps, bool kill_media);
 int sip_alg_pin_init(struct sip_alg_net *sn);
 void sip_alg_pin_exit(struct sip_alg_net *sn);
+/* The slab cache of every namespace's pins. */
+int sip_alg_pin_module_init(void);
+void sip_alg_pin_module_exit(void);
 
 #endif /* _SIP_PINHOLE_H */
