@@ -245,53 +245,65 @@ not_found:
 }
 
 /*
- * cb->args[0] is the bucket, cb->args[1] how many calls of it were sent. One
- * call per lock hold, its counts filled in with the lock dropped. A call
- * that comes or goes meanwhile may be missed or sent twice, as with any
- * netlink dump of a live table.
+ * The dump walks the call table with an iterator of its own, kept in
+ * cb->args[0] from start to done. One call per lock hold, its counts
+ * filled in with the lock dropped. A call that comes or goes meanwhile,
+ * or a resize of the table, may have a call missed or sent twice, as with
+ * any netlink dump of a live table.
  */
+int sip_alg_nl_call_dump_start(struct netlink_callback *cb)
+{
+	struct sip_alg_net *sn = sip_alg_pernet(sock_net(cb->skb->sk));
+	struct rhashtable_iter *iter;
+
+	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
+	if (!iter)
+		return -ENOMEM;
+	sip_alg_dialog_walk_enter(sn, iter);
+	cb->args[0] = (unsigned long)iter;
+	return 0;
+}
+
+int sip_alg_nl_call_dump_done(struct netlink_callback *cb)
+{
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+
+	rhashtable_walk_exit(iter);
+	kfree(iter);
+	return 0;
+}
+
 int sip_alg_nl_call_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
 	struct net *net = sock_net(skb->sk);
 	struct sip_alg_net *sn = sip_alg_pernet(net);
-	unsigned long bucket = cb->args[0];
-	unsigned long skip = cb->args[1];
 	struct sip_alg_call_view *v;
 	struct sip_alg_dialog *d;
-	unsigned long idx;
-	bool found;
+	bool live;
 	int err;
 
 	v = sip_alg_call_view_new(net);
 	if (!v)
 		return -ENOMEM;
-	for (; bucket < (1UL << SIP_ALG_DIALOG_HASH_BITS); bucket++, skip = 0) {
-		for (;; skip++) {
-			found = false;
-			err = 0;
-			idx = 0;
-			spin_lock_bh(&sn->lock);
-			hlist_for_each_entry(d, &sn->dialogs[bucket], by_callid) {
-				if (idx++ != skip)
-					continue;
-				found = true;
-				err = sip_alg_call_fill(skb, d, NETLINK_CB(cb->skb).portid,
-							cb->nlh->nlmsg_seq, NLM_F_MULTI, v,
-							!skb->len);
-				break;
-			}
-			spin_unlock_bh(&sn->lock);
-			if (err)
-				goto out;
-			if (!found)
-				break;
+	rhashtable_walk_start(iter);
+	/* A call that does not fit stays next, for the following message. */
+	while ((d = sip_alg_dialog_walk_peek(iter))) {
+		err = 0;
+		spin_lock_bh(&sn->lock);
+		live = d->source;
+		if (live)
+			err = sip_alg_call_fill(skb, d, NETLINK_CB(cb->skb).portid,
+						cb->nlh->nlmsg_seq, NLM_F_MULTI, v, !skb->len);
+		spin_unlock_bh(&sn->lock);
+		if (err)
+			break;
+		if (live)
 			sip_alg_pin_fill_counts(net, &v->zone, v->counts, v->n_counts);
-		}
+		sip_alg_dialog_walk_next(iter);
 	}
-out:
+	rhashtable_walk_stop(iter);
 	kfree(v);
-	cb->args[0] = bucket;
-	cb->args[1] = skip;
 	return skb->len;
 }
 
@@ -321,20 +333,6 @@ int sip_alg_nl_call_del(struct sk_buff *skb, struct genl_info *info)
 
 int sip_alg_nl_calls_flush(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sip_alg_net *sn = sip_alg_pernet(genl_info_net(info));
-	unsigned long bucket;
-
-	for (bucket = 0; bucket < (1UL << SIP_ALG_DIALOG_HASH_BITS); bucket++) {
-		struct sip_alg_dialog *d;
-		struct hlist_node *n;
-		LIST_HEAD(dead);
-
-		spin_lock_bh(&sn->lock);
-		hlist_for_each_entry_safe(d, n, &sn->dialogs[bucket], by_callid)
-			sip_alg_dialog_kill(sn, d, &dead);
-		spin_unlock_bh(&sn->lock);
-		sip_alg_dialog_reap(sn, &dead);
-		cond_resched();
-	}
+	sip_alg_dialog_flush(sip_alg_pernet(genl_info_net(info)));
 	return 0;
 }

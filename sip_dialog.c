@@ -11,8 +11,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/hash.h>
 #include <linux/jiffies.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/siphash.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -32,7 +32,24 @@
 static siphash_aligned_key_t sip_alg_hash_key;
 static struct kmem_cache *sip_alg_dialog_cache __read_mostly;
 
-#define SIP_ALG_SOURCE_HASH_BITS	10
+/*
+ * Both tables grow and shrink with what they hold. Their changes are made
+ * under sn->lock; look-ups under RCU, walks too (so dialogs are freed
+ * after a grace period).
+ */
+static const struct rhashtable_params sip_alg_dialog_params = {
+	.head_offset		= offsetof(struct sip_alg_dialog, by_callid),
+	.key_offset		= offsetof(struct sip_alg_dialog, hash),
+	.key_len		= sizeof(u32),
+	.automatic_shrinking	= true,
+};
+
+static const struct rhashtable_params sip_alg_source_params = {
+	.head_offset		= offsetof(struct sip_alg_source, node),
+	.key_offset		= offsetof(struct sip_alg_source, key),
+	.key_len		= sizeof(struct sip_alg_source_key),
+	.automatic_shrinking	= true,
+};
 
 static void sip_alg_dialog_event(struct sip_alg_net *sn, const struct sip_alg_dialog *d,
 				 enum sip_alg_event_type type, int end_reason)
@@ -45,11 +62,6 @@ static u32 sip_alg_callid_hash(const char *callid, u16 len, u16 zone)
 	return siphash(callid, len, &sip_alg_hash_key) ^ zone;
 }
 
-static struct hlist_head *sip_alg_callid_bucket(struct sip_alg_net *sn, u32 hash)
-{
-	return &sn->dialogs[hash_32(hash, SIP_ALG_DIALOG_HASH_BITS)];
-}
-
 static bool sip_alg_dialog_is(const struct sip_alg_dialog *d, u32 hash, u16 zone,
 			      const char *callid, u16 len)
 {
@@ -57,17 +69,24 @@ static bool sip_alg_dialog_is(const struct sip_alg_dialog *d, u32 hash, u16 zone
 	       !memcmp(d->callid, callid, len);
 }
 
+/* Under sn->lock, which keeps what it finds from being unlinked. */
 struct sip_alg_dialog *sip_alg_dialog_lookup(struct sip_alg_net *sn, u16 zone,
 					     const char *callid, u16 len)
 {
 	u32 hash = sip_alg_callid_hash(callid, len, zone);
-	struct sip_alg_dialog *d;
+	struct sip_alg_dialog *d, *found = NULL;
+	struct rhlist_head *list, *pos;
 
-	hlist_for_each_entry(d, sip_alg_callid_bucket(sn, hash), by_callid) {
-		if (sip_alg_dialog_is(d, hash, zone, callid, len))
-			return d;
+	rcu_read_lock();
+	list = rhltable_lookup(&sn->dialogs, &hash, sip_alg_dialog_params);
+	rhl_for_each_entry_rcu(d, pos, list, by_callid) {
+		if (sip_alg_dialog_is(d, hash, zone, callid, len)) {
+			found = d;
+			break;
+		}
 	}
-	return NULL;
+	rcu_read_unlock();
+	return found;
 }
 
 /*
@@ -85,20 +104,24 @@ static struct sip_alg_dialog *sip_alg_dialog_find(struct sip_alg_net *sn, u32 ha
 						  bool *foreign)
 {
 	struct sip_alg_dialog *d, *owner = NULL;
+	struct rhlist_head *list, *pos;
 
 	*foreign = false;
+	rcu_read_lock();
+	list = rhltable_lookup(&sn->dialogs, &hash, sip_alg_dialog_params);
 	/* Newest first. */
-	hlist_for_each_entry(d, sip_alg_callid_bucket(sn, hash), by_callid) {
+	rhl_for_each_entry_rcu(d, pos, list, by_callid) {
 		if (!sip_alg_dialog_is(d, hash, zone, callid, len))
 			continue;
 		if (!sip_alg_call_owns(&d->call, f)) {
 			*foreign = true;
 			continue;
 		}
-		if (nf_ct_tuple_equal(&d->sig, sig))
-			return d;
 		owner = d;
+		if (nf_ct_tuple_equal(&d->sig, sig))
+			break;
 	}
+	rcu_read_unlock();
 	return owner;
 }
 
@@ -117,24 +140,15 @@ static void sip_alg_flow_of(const struct nf_conn *ct, enum ip_conntrack_dir dir,
 	memcpy(f->reply_dst, &r->dst.u3, sizeof(f->reply_dst));
 }
 
-static struct hlist_head *sip_alg_source_bucket(struct sip_alg_net *sn,
-						const union nf_inet_addr *addr, u16 zone)
-{
-	u32 h = siphash(addr, sizeof(*addr), &sip_alg_hash_key) ^ zone;
-
-	return &sn->sources[hash_32(h, SIP_ALG_SOURCE_HASH_BITS)];
-}
-
 /* The source record of @addr with room for one more call, taken for it. */
 static struct sip_alg_source *sip_alg_source_get(struct sip_alg_net *sn,
 						 const union nf_inet_addr *addr, u16 zone)
 {
-	struct hlist_head *bucket = sip_alg_source_bucket(sn, addr, zone);
+	const struct sip_alg_source_key key = { .addr = *addr, .zone = zone };
 	struct sip_alg_source *src;
 
-	hlist_for_each_entry(src, bucket, node) {
-		if (src->zone != zone || !nf_inet_addr_cmp(&src->addr, addr))
-			continue;
+	src = rhashtable_lookup_fast(&sn->sources, &key, sip_alg_source_params);
+	if (src) {
 		if (src->n_calls >= READ_ONCE(sn->cfg.max_source_calls)) {
 			sip_alg_count(sn, SIP_ALG_STAT_CALLS_OVER_BUDGET);
 			return NULL;
@@ -145,10 +159,12 @@ static struct sip_alg_source *sip_alg_source_get(struct sip_alg_net *sn,
 	src = kzalloc(sizeof(*src), GFP_ATOMIC);
 	if (!src)
 		return NULL;
-	src->addr = *addr;
-	src->zone = zone;
+	src->key = key;
 	src->n_calls = 1;
-	hlist_add_head(&src->node, bucket);
+	if (rhashtable_insert_fast(&sn->sources, &src->node, sip_alg_source_params)) {
+		kfree(src);
+		return NULL;
+	}
 	return src;
 }
 
@@ -159,8 +175,8 @@ static void sip_alg_source_put(struct sip_alg_net *sn, struct sip_alg_source *sr
 	sn->n_pins -= pins;
 	if (--src->n_calls)
 		return;
-	hlist_del(&src->node);
-	kfree(src);
+	rhashtable_remove_fast(&sn->sources, &src->node, sip_alg_source_params);
+	kfree_rcu(src, rcu);
 }
 
 /*
@@ -219,7 +235,6 @@ static struct sip_alg_dialog *sip_alg_dialog_new(struct sip_alg_pkt *p, u32 hash
 	if (!d->callid)
 		goto free_dialog;
 
-	INIT_LIST_HEAD(&d->timed);
 	sip_alg_pins_init(&d->pins, &src->n_pins);
 	d->source = src;
 	d->zone = *zone;
@@ -233,13 +248,17 @@ static struct sip_alg_dialog *sip_alg_dialog_new(struct sip_alg_pkt *p, u32 hash
 	memcpy(d->callid, p->buf + cid->off, cid->len);
 	memcpy(d->callid + cid->len, p->buf + from.off, from.len);
 	memcpy(d->callid + cid->len + from.len, p->buf + to.off, to.len);
-	hlist_add_head(&d->by_callid, sip_alg_callid_bucket(sn, hash));
+	if (rhltable_insert(&sn->dialogs, &d->by_callid, sip_alg_dialog_params))
+		goto free_callid;
+	list_add_tail(&d->gc, &sn->idle);
 	sn->n_dialogs++;
 	sip_alg_count(sn, SIP_ALG_STAT_DIALOGS_CREATED);
 	if (sn->n_dialogs == 1)
 		mod_delayed_work(system_power_efficient_wq, &sn->gc, HZ);
 	return d;
 
+free_callid:
+	kfree(d->callid);
 free_dialog:
 	kmem_cache_free(sip_alg_dialog_cache, d);
 put_source:
@@ -265,8 +284,7 @@ static void sip_alg_dialog_deadline(struct sip_alg_net *sn, struct sip_alg_dialo
 {
 	if (dec->firm) {
 		d->deadline = jiffies + dec->deadline * HZ;
-		if (list_empty(&d->timed))
-			list_add_tail(&d->timed, &sn->timed);
+		list_move_tail(&d->gc, &sn->timed);
 	} else if (dec->deadline) {
 		d->deadline = jiffies + dec->deadline * HZ;
 	}
@@ -279,7 +297,7 @@ static void sip_alg_dialog_apply(struct sip_alg_pkt *p, struct sip_alg_dialog *d
 	struct sip_alg_net *sn = p->sn;
 
 	if (dec->restart)
-		list_del_init(&d->timed);
+		list_move_tail(&d->gc, &sn->idle);
 	if (dec->open_media)
 		sip_alg_pin_media(p, &d->pins);
 	if (dec->close_waiting)
@@ -346,22 +364,46 @@ static void sip_alg_dialog_unlink(struct sip_alg_net *sn, struct sip_alg_dialog 
 {
 	if (d->call.state != SIP_ALG_CALL_STATE_ENDING)
 		sip_alg_dialog_event(sn, d, SIP_ALG_EVENT_TYPE_CALL_END, why);
-	hlist_del(&d->by_callid);
+	rhltable_remove(&sn->dialogs, &d->by_callid, sip_alg_dialog_params);
 	sip_alg_pin_unlink_all(sn, &d->pins);
 	sip_alg_source_put(sn, d->source, d->pins.n);
 	d->source = NULL;
 	d->pins.charged = NULL;
-	list_move_tail(&d->timed, dead);
+	list_move_tail(&d->gc, dead);
 	sn->n_dialogs--;
 }
 
+static void sip_alg_dialog_free_rcu(struct rcu_head *head)
+{
+	struct sip_alg_dialog *d = container_of(head, struct sip_alg_dialog, rcu);
+
+	kfree(d->callid);
+	kmem_cache_free(sip_alg_dialog_cache, d);
+}
+
+/* Its reaper has moved past it on the list of the dead: d->gc becomes d->rcu. */
 static void sip_alg_dialog_free(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 				bool kill_media)
 {
 	sip_alg_pin_release_all(sn, &d->zone, &d->pins, kill_media);
 	sip_alg_count(sn, SIP_ALG_STAT_DIALOGS_ENDED);
-	kfree(d->callid);
-	kmem_cache_free(sip_alg_dialog_cache, d);
+	call_rcu(&d->rcu, sip_alg_dialog_free_rcu);
+}
+
+/* Outside sn->lock: close the pins of unlinked dialogs, and end their media. */
+static void sip_alg_dialog_free_all(struct sip_alg_net *sn, struct list_head *dead,
+				    bool kill_media)
+{
+	struct sip_alg_dialog *d, *next;
+
+	list_for_each_entry_safe(d, next, dead, gc)
+		sip_alg_dialog_free(sn, d, kill_media);
+	INIT_LIST_HEAD(dead);
+}
+
+void sip_alg_dialog_reap(struct sip_alg_net *sn, struct list_head *dead)
+{
+	sip_alg_dialog_free_all(sn, dead, true);
 }
 
 /* The deadline of @d passed: ask the call core what becomes of it. */
@@ -388,55 +430,76 @@ static void sip_alg_dialog_quiet(struct sip_alg_net *sn, struct sip_alg_dialog *
 
 /*
  * The GC holds sn->lock, which every SIP message of the namespace takes, for
- * this many calls or buckets at most, then lets the packet path in.
+ * this many calls at most, then lets the packet path in.
  */
 #define SIP_ALG_GC_BATCH		64
 
-/* Calls whose firm deadline (end of grace, binding expiry) passed. */
-static void sip_alg_gc_timed(struct sip_alg_net *sn, const struct sip_alg_call_settings *s)
+void sip_alg_dialog_walk_enter(struct sip_alg_net *sn, struct rhashtable_iter *iter)
 {
-	struct sip_alg_dialog *d;
-	LIST_HEAD(kept);
-	LIST_HEAD(dead);
-	unsigned int n;
-
-	do {
-		spin_lock_bh(&sn->lock);
-		/* Each call leaves sn->timed: unlinked, or onto kept. */
-		for (n = 0; n < SIP_ALG_GC_BATCH && !list_empty(&sn->timed); n++) {
-			d = list_first_entry(&sn->timed, struct sip_alg_dialog, timed);
-			list_move_tail(&d->timed, &kept);
-			if (time_after_eq(jiffies, d->deadline))
-				sip_alg_dialog_quiet(sn, d, s, &dead);
-		}
-		if (n < SIP_ALG_GC_BATCH)
-			list_splice_tail_init(&kept, &sn->timed);
-		spin_unlock_bh(&sn->lock);
-		sip_alg_dialog_reap(sn, &dead);
-		cond_resched();
-	} while (n == SIP_ALG_GC_BATCH);
+	rhltable_walk_enter(&sn->dialogs, iter);
 }
 
-/* Calls without a firm deadline whose last message is too long ago. */
-static void sip_alg_gc_quiet(struct sip_alg_net *sn, const struct sip_alg_call_settings *s)
+/* -EAGAIN: the table was resized, the walk starts over (and sees some twice). */
+struct sip_alg_dialog *sip_alg_dialog_walk_next(struct rhashtable_iter *iter)
 {
 	struct sip_alg_dialog *d;
-	struct hlist_node *n;
-	LIST_HEAD(dead);
-	u32 i = 0;
 
-	while (i < (1U << SIP_ALG_DIALOG_HASH_BITS)) {
+	do {
+		d = rhashtable_walk_next(iter);
+	} while (d == ERR_PTR(-EAGAIN));
+	return d;
+}
+
+struct sip_alg_dialog *sip_alg_dialog_walk_peek(struct rhashtable_iter *iter)
+{
+	struct sip_alg_dialog *d;
+
+	do {
+		d = rhashtable_walk_peek(iter);
+	} while (d == ERR_PTR(-EAGAIN));
+	return d;
+}
+
+typedef void (*sip_alg_dialog_visit_t)(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+				       const void *arg, struct list_head *dead);
+
+/*
+ * Visit the dialogs of @list (sn->timed or sn->idle) under sn->lock,
+ * SIP_ALG_GC_BATCH at a time, each at most once: visited ones go to the
+ * tail, and new ones come after them. What @visit unlinks onto its list of
+ * the dead is freed after each batch, without the lock, its media ended
+ * too when @kill_media.
+ */
+static void sip_alg_dialog_sweep(struct sip_alg_net *sn, struct list_head *list,
+				 sip_alg_dialog_visit_t visit, const void *arg, bool kill_media)
+{
+	struct sip_alg_dialog *d;
+	unsigned int left, n;
+	LIST_HEAD(dead);
+
+	left = READ_ONCE(sn->n_dialogs);
+	while (left) {
 		spin_lock_bh(&sn->lock);
-		do {
-			hlist_for_each_entry_safe(d, n, &sn->dialogs[i], by_callid) {
-				if (list_empty(&d->timed) && time_after_eq(jiffies, d->deadline))
-					sip_alg_dialog_quiet(sn, d, s, &dead);
+		for (n = 0; n < SIP_ALG_GC_BATCH && left; n++, left--) {
+			d = list_first_entry_or_null(list, struct sip_alg_dialog, gc);
+			if (!d) {
+				left = 0;
+				break;
 			}
-		} while (++i % SIP_ALG_GC_BATCH);
+			list_move_tail(&d->gc, list);
+			visit(sn, d, arg, &dead);
+		}
 		spin_unlock_bh(&sn->lock);
-		sip_alg_dialog_reap(sn, &dead);
+		sip_alg_dialog_free_all(sn, &dead, kill_media);
 		cond_resched();
 	}
+}
+
+static void sip_alg_dialog_visit_due(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+				     const void *settings, struct list_head *dead)
+{
+	if (time_after_eq(jiffies, d->deadline))
+		sip_alg_dialog_quiet(sn, d, settings, dead);
 }
 
 static void sip_alg_gc(struct work_struct *work)
@@ -445,9 +508,10 @@ static void sip_alg_gc(struct work_struct *work)
 	struct sip_alg_call_settings s;
 
 	sip_alg_call_settings(sn, &s);
-	sip_alg_gc_timed(sn, &s);
+	/* Ends of grace and binding expiries; then calls quiet for too long. */
+	sip_alg_dialog_sweep(sn, &sn->timed, sip_alg_dialog_visit_due, &s, true);
 	if (++sn->gc_runs % SIP_ALG_GC_SCAN_EVERY == 0)
-		sip_alg_gc_quiet(sn, &s);
+		sip_alg_dialog_sweep(sn, &sn->idle, sip_alg_dialog_visit_due, &s, true);
 
 	spin_lock_bh(&sn->lock);
 	if (sn->n_dialogs && !sn->exiting)
@@ -461,61 +525,57 @@ void sip_alg_dialog_kill(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 	sip_alg_dialog_unlink(sn, d, dead, SIP_ALG_END_REASON_DELETED);
 }
 
-/* Outside sn->lock: close the pins of unlinked dialogs and end their media. */
-void sip_alg_dialog_reap(struct sip_alg_net *sn, struct list_head *dead)
+static void sip_alg_dialog_visit_kill(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+				      const void *unused, struct list_head *dead)
 {
-	struct sip_alg_dialog *d, *next;
+	sip_alg_dialog_kill(sn, d, dead);
+}
 
-	list_for_each_entry_safe(d, next, dead, timed)
-		sip_alg_dialog_free(sn, d, true);
+void sip_alg_dialog_flush(struct sip_alg_net *sn)
+{
+	sip_alg_dialog_sweep(sn, &sn->timed, sip_alg_dialog_visit_kill, NULL, true);
+	sip_alg_dialog_sweep(sn, &sn->idle, sip_alg_dialog_visit_kill, NULL, true);
 }
 
 int sip_alg_dialog_net_init(struct sip_alg_net *sn)
 {
+	int ret;
+
 	INIT_LIST_HEAD(&sn->timed);
+	INIT_LIST_HEAD(&sn->idle);
 	INIT_DELAYED_WORK(&sn->gc, sip_alg_gc);
-	sn->dialogs = kvcalloc(1U << SIP_ALG_DIALOG_HASH_BITS, sizeof(*sn->dialogs),
-			       GFP_KERNEL);
-	if (!sn->dialogs)
-		return -ENOMEM;
-	sn->sources = kvcalloc(1U << SIP_ALG_SOURCE_HASH_BITS, sizeof(*sn->sources),
-			       GFP_KERNEL);
-	if (!sn->sources) {
-		kvfree(sn->dialogs);
-		return -ENOMEM;
-	}
-	return 0;
+	ret = rhltable_init(&sn->dialogs, &sip_alg_dialog_params);
+	if (ret)
+		return ret;
+	ret = rhashtable_init(&sn->sources, &sip_alg_source_params);
+	if (ret)
+		rhltable_destroy(&sn->dialogs);
+	return ret;
+}
+
+static void sip_alg_dialog_visit_unlink(struct sip_alg_net *sn, struct sip_alg_dialog *d,
+					const void *unused, struct list_head *dead)
+{
+	sip_alg_dialog_unlink(sn, d, dead, SIP_ALG_END_REASON_DELETED);
 }
 
 void sip_alg_dialog_net_exit(struct sip_alg_net *sn)
 {
-	struct sip_alg_dialog *d, *next;
-	LIST_HEAD(dead);
-	u32 i;
-
 	spin_lock_bh(&sn->lock);
 	WRITE_ONCE(sn->exiting, true);
 	spin_unlock_bh(&sn->lock);
 	cancel_delayed_work_sync(&sn->gc);
 
 	/*
-	 * The expectation functions of pins still waiting may run until
-	 * their expectations are removed below, and they take the lock.
+	 * No message reaches the table any more. The expectation functions
+	 * of pins still waiting may run until their expectations are removed
+	 * here, and they take the lock.
 	 */
-	for (i = 0; i < (1U << SIP_ALG_DIALOG_HASH_BITS); i++) {
-		struct hlist_node *n;
-
-		spin_lock_bh(&sn->lock);
-		hlist_for_each_entry_safe(d, n, &sn->dialogs[i], by_callid)
-			sip_alg_dialog_unlink(sn, d, &dead, SIP_ALG_END_REASON_DELETED);
-		spin_unlock_bh(&sn->lock);
-		list_for_each_entry_safe(d, next, &dead, timed)
-			sip_alg_dialog_free(sn, d, false);
-		INIT_LIST_HEAD(&dead);
-		cond_resched();
-	}
-	kvfree(sn->sources);
-	kvfree(sn->dialogs);
+	sip_alg_dialog_sweep(sn, &sn->timed, sip_alg_dialog_visit_unlink, NULL, false);
+	sip_alg_dialog_sweep(sn, &sn->idle, sip_alg_dialog_visit_unlink, NULL, false);
+	/* Every call is gone, and with it every source. */
+	rhashtable_destroy(&sn->sources);
+	rhltable_destroy(&sn->dialogs);
 }
 
 int sip_alg_dialog_module_init(void)
@@ -527,5 +587,7 @@ int sip_alg_dialog_module_init(void)
 
 void sip_alg_dialog_module_exit(void)
 {
+	/* Dialogs are freed after a grace period, by this module's code. */
+	rcu_barrier();
 	kmem_cache_destroy(sip_alg_dialog_cache);
 }

@@ -253,7 +253,9 @@ static const struct genl_ops sip_alg_genl_ops[] = {
 	{
 		.cmd		= SIP_ALG_CMD_CALL_GET,
 		.doit		= sip_alg_nl_call_get,
+		.start		= sip_alg_nl_call_dump_start,
 		.dumpit		= sip_alg_nl_call_dump,
+		.done		= sip_alg_nl_call_dump_done,
 		.policy		= sip_alg_call_policy,
 		.maxattr	= SIP_ALG_A_CALL_MAX,
 		.flags		= GENL_UNS_ADMIN_PERM,

@@ -12,14 +12,14 @@
  *
  * Pins live on their call's list and in sn->pins, hashed by what their
  * expectation waits for (destination address, port and protocol); both
- * under sn->lock. That one table finds the pin of an expectation that
- * matched and tells whether a new expectation would replace one of ours.
+ * changed under sn->lock, which the look-ups hold too. That one table
+ * finds the pin of an expectation that matched and tells whether a new
+ * expectation would replace one of ours.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/hash.h>
 #include <linux/jhash.h>
-#include <linux/random.h>
+#include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_acct.h>
@@ -32,7 +32,6 @@
 #include "sip_pinhole.h"
 #include "sip_policy.h"
 
-#define SIP_ALG_PIN_HASH_BITS		12
 /* How far the media port search goes before giving up. */
 #define SIP_ALG_PORT_TRIES		128
 
@@ -54,16 +53,68 @@ struct sip_alg_pin_spec {
 	u16 real_port;
 };
 
-static u32 sip_alg_pin_seed __read_mostly;
 static struct kmem_cache *sip_alg_pin_cache __read_mostly;
 
-static struct hlist_head *sip_alg_pin_bucket(struct sip_alg_net *sn,
-					     const struct nf_conntrack_tuple *t)
-{
-	u32 h = jhash2(t->dst.u3.all, ARRAY_SIZE(t->dst.u3.all),
-		       sip_alg_pin_seed ^ ((__force u32)t->dst.u.all << 8) ^ t->dst.protonum);
+/* What pins are found by: the end their expectation waits at. */
+struct sip_alg_pin_key {
+	union nf_inet_addr addr;
+	__be16 port;
+	u8 protonum;
+};
 
-	return &sn->pins[hash_32(h, SIP_ALG_PIN_HASH_BITS)];
+static void sip_alg_pin_key_of(const struct nf_conntrack_tuple *t, struct sip_alg_pin_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->addr = t->dst.u3;
+	k->port = t->dst.u.all;
+	k->protonum = t->dst.protonum;
+}
+
+static u32 sip_alg_pin_hash(const void *data, u32 len, u32 seed)
+{
+	const struct sip_alg_pin_key *k = data;
+
+	return jhash2(k->addr.all, ARRAY_SIZE(k->addr.all),
+		      seed ^ ((__force u32)k->port << 8) ^ k->protonum);
+}
+
+/* A pin keeps no copy of its key: it is its expectation's. */
+static u32 sip_alg_pin_obj_hash(const void *data, u32 len, u32 seed)
+{
+	const struct sip_alg_pin *pin = data;
+	struct sip_alg_pin_key k;
+
+	sip_alg_pin_key_of(&pin->exp->tuple, &k);
+	return sip_alg_pin_hash(&k, len, seed);
+}
+
+static int sip_alg_pin_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct nf_conntrack_tuple *t = &((const struct sip_alg_pin *)obj)->exp->tuple;
+	const struct sip_alg_pin_key *k = arg->key;
+
+	return !(nf_inet_addr_cmp(&k->addr, &t->dst.u3) && k->port == t->dst.u.all &&
+		 k->protonum == t->dst.protonum);
+}
+
+/* The table grows and shrinks with the pins of the namespace. */
+static const struct rhashtable_params sip_alg_pin_params = {
+	.head_offset		= offsetof(struct sip_alg_pin, by_dst),
+	.key_len		= sizeof(struct sip_alg_pin_key),
+	.hashfn			= sip_alg_pin_hash,
+	.obj_hashfn		= sip_alg_pin_obj_hash,
+	.obj_cmpfn		= sip_alg_pin_cmp,
+	.automatic_shrinking	= true,
+};
+
+/* The pins waiting at the destination of @t; under RCU. */
+static struct rhlist_head *sip_alg_pins_at(struct sip_alg_net *sn,
+					   const struct nf_conntrack_tuple *t)
+{
+	struct sip_alg_pin_key k;
+
+	sip_alg_pin_key_of(t, &k);
+	return rhltable_lookup(&sn->pins, &k, sip_alg_pin_params);
 }
 
 /*
@@ -94,16 +145,22 @@ static bool sip_alg_pin_would_replace(struct sip_alg_net *sn,
 				      const struct nf_conntrack_expect *exp)
 {
 	const struct sip_alg_pin *pin;
+	struct rhlist_head *pos;
+	bool replace = false;
 
-	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, &exp->tuple), by_dst) {
+	rcu_read_lock();
+	rhl_for_each_entry_rcu(pin, pos, sip_alg_pins_at(sn, &exp->tuple), by_dst) {
 		if (pin->exp->master != exp->master ||
 		    !nf_ct_tuple_equal(&pin->exp->tuple, &exp->tuple) ||
 		    !nf_ct_tuple_mask_equal(&pin->exp->mask, &exp->mask))
 			continue;
-		if (sip_alg_pin_waiting(sn->net, nf_ct_zone(exp->master), pin))
-			return true;
+		if (sip_alg_pin_waiting(sn->net, nf_ct_zone(exp->master), pin)) {
+			replace = true;
+			break;
+		}
 	}
-	return false;
+	rcu_read_unlock();
+	return replace;
 }
 
 /*
@@ -154,13 +211,16 @@ static bool sip_alg_pin_budget(struct sip_alg_net *sn, const struct sip_alg_pins
  */
 static void sip_alg_pin_share(struct sip_alg_net *sn, const struct nf_conntrack_expect *exp)
 {
+	struct rhlist_head *pos;
 	struct sip_alg_pin *pin;
 
-	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, &exp->tuple), by_dst) {
+	rcu_read_lock();
+	rhl_for_each_entry_rcu(pin, pos, sip_alg_pins_at(sn, &exp->tuple), by_dst) {
 		if (pin->nat == SIP_ALG_PIN_NAT_PLAIN && sip_alg_pin_class(pin) == exp->class &&
 		    nf_ct_tuple_equal(&pin->exp->tuple, &exp->tuple))
 			pin->shared = 1;
 	}
+	rcu_read_unlock();
 }
 
 static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
@@ -219,8 +279,15 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 	pin->nat = spec->nat;
 	pin->side = spec->side;
 	pin->media = spec->media;
+	/* Its expectation function waits for sn->lock, so it finds the pin. */
+	ret = rhltable_insert(&p->sn->pins, &pin->by_dst, sip_alg_pin_params);
+	if (ret) {
+		nf_ct_unexpect_related(exp);
+		nf_ct_expect_put(exp);
+		kmem_cache_free(sip_alg_pin_cache, pin);
+		return ret;
+	}
 	list_add_tail(&pin->list, &ps->list);
-	hlist_add_head(&pin->by_dst, sip_alg_pin_bucket(p->sn, &exp->tuple));
 	ps->n++;
 	(*ps->charged)++;
 	p->sn->n_pins++;
@@ -232,9 +299,10 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 static void sip_alg_pin_del(struct sip_alg_net *sn, struct sip_alg_pins *ps,
 			    struct sip_alg_pin *pin)
 {
+	/* Out of the table first: its hash is read from the expectation. */
+	rhltable_remove(&sn->pins, &pin->by_dst, sip_alg_pin_params);
 	nf_ct_unexpect_related(pin->exp);
 	nf_ct_expect_put(pin->exp);
-	hlist_del(&pin->by_dst);
 	list_del(&pin->list);
 	ps->n--;
 	(*ps->charged)--;
@@ -612,10 +680,12 @@ static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect 
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	struct sip_alg_net *sn = sip_alg_pernet(nf_ct_net(ct));
 	u8 nat = SIP_ALG_PIN_NAT_PLAIN;
+	struct rhlist_head *pos;
 	struct sip_alg_pin *pin;
 
 	spin_lock_bh(&sn->lock);
-	hlist_for_each_entry(pin, sip_alg_pin_bucket(sn, &exp->tuple), by_dst) {
+	rcu_read_lock();
+	rhl_for_each_entry_rcu(pin, pos, sip_alg_pins_at(sn, &exp->tuple), by_dst) {
 		if (pin->exp != exp)
 			continue;
 		pin->ct_src = t->src.u3;
@@ -624,6 +694,7 @@ static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect 
 		nat = pin->nat;
 		break;
 	}
+	rcu_read_unlock();
 	spin_unlock_bh(&sn->lock);
 
 	/* The caller holds its own reference to @exp. */
@@ -639,17 +710,19 @@ static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect 
  */
 static bool sip_alg_pin_claimed(struct sip_alg_net *sn, const struct sip_alg_pin *pin)
 {
-	const struct nf_conntrack_tuple *t = &pin->exp->tuple;
 	const struct sip_alg_pin *other;
+	struct rhlist_head *pos;
+	bool claimed = false;
 
-	hlist_for_each_entry(other, sip_alg_pin_bucket(sn, t), by_dst) {
-		if (other->exp->class == pin->exp->class &&
-		    nf_inet_addr_cmp(&other->exp->tuple.dst.u3, &t->dst.u3) &&
-		    other->exp->tuple.dst.u.all == t->dst.u.all &&
-		    other->exp->tuple.dst.protonum == t->dst.protonum)
-			return true;
+	rcu_read_lock();
+	rhl_for_each_entry_rcu(other, pos, sip_alg_pins_at(sn, &pin->exp->tuple), by_dst) {
+		if (other->exp->class == pin->exp->class) {
+			claimed = true;
+			break;
+		}
 	}
-	return false;
+	rcu_read_unlock();
+	return claimed;
 }
 
 void sip_alg_pin_unlink_all(struct sip_alg_net *sn, struct sip_alg_pins *ps)
@@ -657,7 +730,7 @@ void sip_alg_pin_unlink_all(struct sip_alg_net *sn, struct sip_alg_pins *ps)
 	struct sip_alg_pin *pin;
 
 	list_for_each_entry(pin, &ps->list, list)
-		hlist_del(&pin->by_dst);
+		rhltable_remove(&sn->pins, &pin->by_dst, sip_alg_pin_params);
 	list_for_each_entry(pin, &ps->list, list) {
 		if (pin->has_ct && !pin->shared && sip_alg_pin_claimed(sn, pin))
 			pin->shared = 1;
@@ -689,15 +762,12 @@ void sip_alg_pin_release_all(struct sip_alg_net *sn, const struct nf_conntrack_z
 
 int sip_alg_pin_init(struct sip_alg_net *sn)
 {
-	if (!sip_alg_pin_seed)
-		sip_alg_pin_seed = get_random_u32() | 1;
-	sn->pins = kvcalloc(1U << SIP_ALG_PIN_HASH_BITS, sizeof(*sn->pins), GFP_KERNEL);
-	return sn->pins ? 0 : -ENOMEM;
+	return rhltable_init(&sn->pins, &sip_alg_pin_params);
 }
 
 void sip_alg_pin_exit(struct sip_alg_net *sn)
 {
-	kvfree(sn->pins);
+	rhltable_destroy(&sn->pins);
 }
 
 int sip_alg_pin_module_init(void)

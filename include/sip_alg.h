@@ -6,6 +6,7 @@
 #include <linux/netfilter.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -84,13 +85,15 @@ struct sip_alg_policy;			/* sip_policy.c */
 
 struct sip_alg_net {
 	struct net *net;
-	spinlock_t lock;		/* the tables below and every dialog */
-	struct hlist_head *dialogs;	/* by Call-ID */
-	struct hlist_head *pins;	/* by what their expectation waits for */
-	struct hlist_head *sources;	/* by address */
+	spinlock_t lock;		/* changes to the tables below, and every dialog */
+	struct rhltable dialogs;	/* by hash of Call-ID and zone; grows with them */
+	struct rhltable pins;		/* by what their expectation waits for */
+	struct rhashtable sources;	/* by address and zone */
 	unsigned int n_dialogs;
 	unsigned int n_pins;
+	/* Every dialog is on one of the two, for the GC. */
 	struct list_head timed;		/* dialogs with a firm deadline */
+	struct list_head idle;		/* the others */
 	struct delayed_work gc;
 	unsigned int gc_runs;
 	bool exiting;

@@ -4,6 +4,7 @@
 #define _SIP_DIALOG_H
 
 #include <linux/list.h>
+#include <linux/rhashtable.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_zones.h>
 
@@ -17,17 +18,24 @@
  * and of the kernel's expectation table. Freed with its last call.
  */
 struct sip_alg_source {
-	struct hlist_node node;		/* in sn->sources */
-	union nf_inet_addr addr;
-	u16 zone;
+	struct rhash_head node;		/* in sn->sources */
+	struct sip_alg_source_key {
+		union nf_inet_addr addr;
+		u32 zone;
+	} key;
 	u32 n_calls;
 	u32 n_pins;
+	struct rcu_head rcu;
 };
 
 struct sip_alg_dialog {
-	struct hlist_node by_callid;	/* in sn->dialogs */
-	struct list_head timed;		/* in sn->timed while its deadline is firm */
-	struct sip_alg_source *source;	/* who started it, for the budgets */
+	struct rhlist_head by_callid;	/* in sn->dialogs */
+	union {
+		struct list_head gc;	/* in sn->timed (firm deadline) or sn->idle */
+		struct rcu_head rcu;	/* unlinked and reaped: a walk may still see it */
+	};
+	/* Who started it, for the budgets; NULL once unlinked from the tables. */
+	struct sip_alg_source *source;
 	struct nf_conntrack_zone zone;
 	u32 hash;
 	unsigned long deadline;		/* idle expiry, or end of grace */
@@ -81,7 +89,18 @@ struct sip_alg_dialog *sip_alg_dialog_lookup(struct sip_alg_net *sn, u16 zone,
 void sip_alg_dialog_kill(struct sip_alg_net *sn, struct sip_alg_dialog *d,
 			 struct list_head *dead);
 void sip_alg_dialog_reap(struct sip_alg_net *sn, struct list_head *dead);
-/* For the dump of calls: the dialog table's buckets. */
-#define SIP_ALG_DIALOG_HASH_BITS	12
+/*
+ * A walk of the dialog table (the calls dump) runs under RCU and may see a
+ * dialog after it was unlinked: under sn->lock, one with a source is live.
+ * Walks miss some dialogs when others are removed meanwhile: the GC, flush
+ * and namespace exit go down the GC lists instead.
+ */
+void sip_alg_dialog_walk_enter(struct sip_alg_net *sn, struct rhashtable_iter *iter);
+/* The next dialog of a walk (started), or NULL at its end; it may be dead. */
+struct sip_alg_dialog *sip_alg_dialog_walk_next(struct rhashtable_iter *iter);
+/* The dialog _next would return, without moving on. */
+struct sip_alg_dialog *sip_alg_dialog_walk_peek(struct rhashtable_iter *iter);
+/* End every call of the namespace (netlink calls-flush). */
+void sip_alg_dialog_flush(struct sip_alg_net *sn);
 
 #endif /* _SIP_DIALOG_H */

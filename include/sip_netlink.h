@@ -20,7 +20,9 @@ void sip_alg_netlink_exit(void);
 
 /* sip_calls.c */
 int sip_alg_nl_call_get(struct sk_buff *skb, struct genl_info *info);
+int sip_alg_nl_call_dump_start(struct netlink_callback *cb);
 int sip_alg_nl_call_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int sip_alg_nl_call_dump_done(struct netlink_callback *cb);
 int sip_alg_nl_call_del(struct sk_buff *skb, struct genl_info *info);
 int sip_alg_nl_calls_flush(struct sk_buff *skb, struct genl_info *info);
 

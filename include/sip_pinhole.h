@@ -24,7 +24,7 @@
  */
 struct sip_alg_pin {
 	struct list_head list;		/* in sip_alg_pins.list */
-	struct hlist_node by_dst;	/* in sn->pins */
+	struct rhlist_head by_dst;	/* in sn->pins */
 	struct nf_conntrack_expect *exp;
 	/* The far end of the conntrack it became: with exp->tuple.dst, its tuple. */
 	union nf_inet_addr ct_src;

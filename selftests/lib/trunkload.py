@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Many concurrent calls on one trunk through the router of selftests/lib/topo.sh.
+
+    trunkload.py --family 4|6 --calls N --kind media|nomedia --first K
+
+The PBX in the phone namespace (port 5060) places N calls to the server
+(port 5060) on one signalling flow, with a window of calls in flight; the
+server answers each in the same process. "media": INVITE with an audio and
+a video stream, 200 with both, ACK. "nomedia": INVITE without SDP, 180
+Ringing. Nobody hangs up: the calls stay for the caller to measure. Call i
+(from K on) uses media ports 20000 + 4 * (i mod 10000) (+2 for video) at
+both ends. Prints one JSON line: calls placed, answered, seconds.
+"""
+
+import argparse
+import json
+import os
+import select
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sipnet import Host, Msg, response  # noqa: E402
+
+WINDOW = 64
+
+
+def addrs(family):
+    e = os.environ.get
+    if family == 6:
+        return e("PHONE6", "fd00:192:168:2::128"), e("SERVER6", "fd00:172:16:2::102")
+    return e("PHONE4", "192.168.2.128"), e("SERVER4", "172.16.2.102")
+
+
+def sdp(host, port):
+    return "\r\n".join([
+        "v=0",
+        f"o=- {port} 1 IN {host.ip_token} {host.addr}",
+        "s=-",
+        f"c=IN {host.ip_token} {host.addr}",
+        "t=0 0",
+        f"m=audio {port} RTP/AVP 0 8 101",
+        f"m=video {port + 2} RTP/AVP 96",
+    ]) + "\r\n"
+
+
+def invite(pbx, server, i, body):
+    call_id = f"trunk{i}-{os.urandom(3).hex()}@{pbx.uri_host}"
+    lines = [
+        f"INVITE sip:{i}@{server.uri_host} SIP/2.0",
+        f"Via: SIP/2.0/UDP {pbx.uri_host}:5060;branch=z9hG4bK{i}x;rport",
+        "Max-Forwards: 70",
+        f"From: <sip:pbx@{pbx.uri_host}>;tag=p{i}",
+        f"To: <sip:{i}@{server.uri_host}>",
+        f"Call-ID: {call_id}",
+        "CSeq: 1 INVITE",
+        f"Contact: <sip:pbx@{pbx.uri_host}:5060>",
+    ]
+    if body:
+        lines.append("Content-Type: application/sdp")
+    lines.append(f"Content-Length: {len(body)}")
+    return "\r\n".join(lines) + "\r\n\r\n" + body
+
+
+def ack(ok, pbx, server):
+    lines = [
+        f"ACK sip:x@{server.uri_host} SIP/2.0",
+        f"Via: SIP/2.0/UDP {pbx.uri_host}:5060;branch=z9hG4bKa{ok.get('call-id')[:12]};rport",
+        "Max-Forwards: 70",
+        f"From: {ok.get('from')}",
+        f"To: {ok.get('to')}",
+        f"Call-ID: {ok.get('call-id')}",
+        "CSeq: 1 ACK",
+        "Content-Length: 0",
+    ]
+    return "\r\n".join(lines) + "\r\n\r\n"
+
+
+def media_port(i):
+    return 20000 + 4 * (i % 10000)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--family", type=int, choices=(4, 6), default=4)
+    ap.add_argument("--calls", type=int, required=True)
+    ap.add_argument("--kind", choices=("media", "nomedia"), required=True)
+    ap.add_argument("--first", type=int, default=0)
+    args = ap.parse_args()
+
+    phone_addr, server_addr = addrs(args.family)
+    pbx = Host(os.environ.get("PHONE_NS", ""), phone_addr, args.family)
+    server = Host(os.environ.get("SERVER_NS", ""), server_addr, args.family)
+    psock, ssock = pbx.udp(5060), server.udp(5060)
+    dst = (server.addr, 5060)
+    media = args.kind == "media"
+
+    sent = answered = 0
+    deadline = None
+    t0 = time.monotonic()
+    while answered < args.calls:
+        while sent < args.calls and sent - answered < WINDOW:
+            i = args.first + sent
+            psock.send(invite(pbx, server, i, sdp(pbx, media_port(i)) if media else ""), dst)
+            sent += 1
+            deadline = time.monotonic() + 5
+        ready, _, _ = select.select([psock.s, ssock.s], [], [], 1.0)
+        if not ready and time.monotonic() > deadline:
+            break
+        if ssock.s in ready:
+            data, src = ssock.s.recvfrom(65535)
+            req = Msg(data)
+            if req.start.startswith("INVITE"):
+                i = int(req.start.split()[1].split(":")[1].split("@")[0])
+                if media:
+                    reply = response(req, 200, "OK", to_tag=f"s{i}",
+                                     contact=f"<sip:{i}@{server.uri_host}:5060>",
+                                     body=sdp(server, media_port(i)))
+                else:
+                    reply = response(req, 180, "Ringing", to_tag=f"s{i}")
+                ssock.s.sendto(reply.encode(), src)
+        if psock.s in ready:
+            data, _ = psock.s.recvfrom(65535)
+            msg = Msg(data)
+            if msg.status in (180, 200):
+                answered += 1
+                deadline = time.monotonic() + 5
+                if msg.status == 200:
+                    psock.send(ack(msg, pbx, server), dst)
+    print(json.dumps({"calls": sent, "answered": answered,
+                      "seconds": round(time.monotonic() - t0, 1)}))
+    return 0 if answered == args.calls else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
