@@ -20,6 +20,7 @@
 #include <net/netfilter/nf_conntrack_seqadj.h>
 
 #include "sip_alg.h"
+#include "sip_compat.h"
 #include "sip_dialog.h"
 #include "sip_events.h"
 #include "sip_policy.h"
@@ -32,8 +33,10 @@ static unsigned int ports_c;
 module_param_array(ports, ushort, &ports_c, 0400);
 MODULE_PARM_DESC(ports, "SIP ports the helper is bound to by default (default 5060)");
 
-/* One helper per port, transport and address family. */
+/* One helper per port (where helpers have ports), transport and address family. */
 static struct nf_conntrack_helper sip_alg_helpers[SIP_ALG_MAX_PORTS * 4] __read_mostly;
+/* What the kernel registered of them, where it makes its own copies. */
+static struct nf_conntrack_helper *sip_alg_registered[ARRAY_SIZE(sip_alg_helpers)];
 static unsigned int sip_alg_nr_helpers;
 
 /*
@@ -277,7 +280,7 @@ static int sip_alg_help(struct sk_buff *skb, unsigned int protoff,
 	} else {
 		p.payloadoff = protoff + sizeof(struct udphdr);
 		/* Keep the binding for as long as the phone stays registered. */
-		nf_ct_refresh(ct, skb, READ_ONCE(p.sn->cfg.sip_timeout) * HZ);
+		sip_alg_ct_refresh(ct, READ_ONCE(p.sn->cfg.sip_timeout) * HZ);
 	}
 	if (p.payloadoff >= skb->len)
 		return NF_ACCEPT;
@@ -327,6 +330,10 @@ int sip_alg_helper_init(void)
 
 	if (ports_c == 0)
 		ports_c = 1;
+	if (!SIP_ALG_HELPER_PORTS && ports_c > 1) {
+		pr_warn("ports= has no effect on this kernel: rules alone attach helpers\n");
+		ports_c = 1;
+	}
 
 	ret = sip_alg_scratch_alloc();
 	if (ret)
@@ -345,15 +352,14 @@ int sip_alg_helper_init(void)
 				 * iptables' CT target find "sip-alg" whatever
 				 * ports= says.
 				 */
-				nf_ct_helper_init(h, l3[j], l4[k], SIP_ALG_HELPER_NAME,
-						  ports[0], ports[i], i, sip_alg_exp_policy,
-						  SIP_ALG_CLASS_NR - 1, sip_alg_help, NULL,
-						  THIS_MODULE);
+				sip_alg_ct_helper_init(h, l3[j], l4[k], SIP_ALG_HELPER_NAME,
+						       ports[0], ports[i], i, sip_alg_exp_policy,
+						       SIP_ALG_CLASS_NR - 1, sip_alg_help);
 			}
 		}
 	}
 
-	ret = nf_conntrack_helpers_register(sip_alg_helpers, sip_alg_nr_helpers);
+	ret = sip_alg_ct_helpers_register(sip_alg_helpers, sip_alg_nr_helpers, sip_alg_registered);
 	if (ret) {
 		pr_err("cannot register helper \"%s\": %d\n", SIP_ALG_HELPER_NAME, ret);
 		sip_alg_scratch_free();
@@ -363,6 +369,6 @@ int sip_alg_helper_init(void)
 
 void sip_alg_helper_exit(void)
 {
-	nf_conntrack_helpers_unregister(sip_alg_helpers, sip_alg_nr_helpers);
+	sip_alg_ct_helpers_unregister(sip_alg_helpers, sip_alg_nr_helpers, sip_alg_registered);
 	sip_alg_scratch_free();
 }

@@ -17,6 +17,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/sock.h>
 
 #include "sip_alg.h"
 #include "sip_netlink.h"

@@ -38,6 +38,47 @@
 	register_net_sysctl(net, path, table)
 #endif
 
+/*
+ * A conntrack's timeout: newer kernels no longer take the packet, which
+ * only accounting used.
+ */
+#ifdef SIP_ALG_HAVE_CT_REFRESH_NO_SKB
+#define sip_alg_ct_refresh(ct, extra_jiffies)	nf_ct_refresh(ct, extra_jiffies)
+#else
+#define sip_alg_ct_refresh(ct, extra_jiffies)	nf_ct_refresh(ct, NULL, extra_jiffies)
+#endif
+
+/*
+ * Older kernels give a helper a default tuple, the port it serves when no
+ * rule says otherwise, named "<name>" for the default port and
+ * "<name>-<id>" for the others. Newer helpers have none: only rules attach
+ * them, and one helper per family and transport is all there is.
+ */
+#ifdef SIP_ALG_HAVE_HELPER_TUPLE
+#define SIP_ALG_HELPER_PORTS	true
+#define sip_alg_ct_helper_init(h, l3, l4, name, default_port, port, id, pol, max, help)	\
+	nf_ct_helper_init(h, l3, l4, name, default_port, port, id, pol, max, help,	\
+			  NULL, THIS_MODULE)
+#else
+#define SIP_ALG_HELPER_PORTS	false
+#define sip_alg_ct_helper_init(h, l3, l4, name, default_port, port, id, pol, max, help)	\
+	nf_ct_helper_init(h, l3, l4, name, pol, max, help, NULL, THIS_MODULE)
+#endif
+
+/*
+ * Newer kernels register copies of the helpers they are given and hand
+ * back pointers to them (@reg), which is what unregistering takes.
+ */
+#ifdef SIP_ALG_HAVE_HELPER_HANDLES
+#define sip_alg_ct_helpers_register(h, n, reg)	nf_conntrack_helpers_register(h, n, reg)
+#define sip_alg_ct_helpers_unregister(h, n, reg)	nf_conntrack_helpers_unregister(reg, n)
+#else
+#define sip_alg_ct_helpers_register(h, n, reg)		\
+	({ (void)(reg); nf_conntrack_helpers_register(h, n); })
+#define sip_alg_ct_helpers_unregister(h, n, reg)	\
+	({ (void)(reg); nf_conntrack_helpers_unregister(h, n); })
+#endif
+
 /* Newer kernels hand proc handlers a const table. */
 #ifdef SIP_ALG_HAVE_CONST_CTL_TABLE
 #define sip_alg_ctl_table	const struct ctl_table
