@@ -3,14 +3,15 @@
 """A storm of SIP calls through the router of selftests/lib/topo.sh.
 
     storm.py uas --family 4|6 [--bye-every N]       in the server namespace
-    storm.py uac --family 4|6 --rate R --progress FILE [--hold S]
+    storm.py uac --family 4|6 --rate R --progress FILE [--hold S] [--flows F]
                                                     in the phone namespace
 
 The UAS answers every INVITE with 100 and a 200 with SDP, sends the
 caller's media port a few RTP packets at once (so through the router's
 pinhole) and hangs up every Nth call itself with a BYE; it answers BYEs and
 anything else with 200. The UAC places R calls a second from the phone
-(INVITE with SDP, its own media port per call, on four signalling flows),
+(INVITE with SDP, its own media port per call, on F signalling flows, 4
+by default),
 ACKs the 200, sends RTP to the server's media port, hangs up after S
 seconds unless the server did, and keeps going whatever the network does:
 a lost message only loses its call, a send error (the router gone) is
@@ -120,7 +121,7 @@ def uac(args):
     phone_addr, server_addr = addrs(args.family)
     phone = Host("", phone_addr, args.family)
     server = Host("", server_addr, args.family)
-    sigs = [udp(args.family, phone_addr, 5060 + i) for i in range(4)]
+    sigs = [udp(args.family, phone_addr, 5060 + i) for i in range(args.flows)]
     counters = {k: 0 for k in ("sent", "answered", "media", "ended", "lost", "errors")}
     calls, by_rtp = {}, {}
     k = 0
@@ -220,6 +221,7 @@ def main():
     ap.add_argument("--rate", type=float, default=10)
     ap.add_argument("--hold", type=float, default=2)
     ap.add_argument("--bye-every", type=int, default=3)
+    ap.add_argument("--flows", type=int, default=4)
     ap.add_argument("--progress")
     args = ap.parse_args()
     (uac if args.role == "uac" else uas)(args)

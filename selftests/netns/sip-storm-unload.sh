@@ -17,6 +17,14 @@
 # A splat (the runner checks the kernel log after the test) or a module
 # that cannot unload fails the test. On the debug kernel, KASAN and
 # lockdep see what Debian's kernels do not.
+#
+# Step (b) is repeated 6 times, the router's conntracks flushed while the
+# module is going (0 to 0.8 s after it started to), with each call on a
+# signalling flow of its own and short (--hold 1: calls end, and the GC
+# works, every second), and 30,000 conntracks in another namespace that
+# every helper's unregistration walks. So on the debug kernel the code
+# before issue 11 (calls hung on their conntracks) shows KASAN's
+# use-after-free in sip_alg_dialog_master_gone; one round did not.
 
 set -euo pipefail
 . "$(dirname "$0")/../lib/test.sh"
@@ -24,7 +32,10 @@ set -euo pipefail
 require nft conntrack python3 sysctl ss
 
 STORM=$SELFTESTS/lib/storm.py
-RATE=8
+RATE=12
+FLOWS=300
+ROUNDS=6
+DELAYS=(0 0.05 0.1 0.2 0.4 0.8 0 0.1 0.3)
 tmp=$(mktemp -d)
 
 run modprobe nf_sip_alg grace=1
@@ -112,6 +123,32 @@ router_state() {
 	[ "$dialogs" -gt 0 ] && [ "$exps" -gt 0 ] || fail "$what: no live call or pinhole in the router"
 }
 
+
+# 30,000 conntracks in a namespace of their own: every helper's
+# unregistration walks them all. The limit is global: put back at the end.
+FILLER_NS=sipalg-filler
+ct_max=$(sysctl -n net.netfilter.nf_conntrack_max)
+ip netns del "$FILLER_NS" 2>/dev/null || true
+ip netns add "$FILLER_NS"
+ip -n "$FILLER_NS" link set lo up
+sysctl -qw net.netfilter.nf_conntrack_max=262144
+ip netns exec "$FILLER_NS" nft -f - <<-EOF
+	table inet filler {
+		chain out {
+			type filter hook output priority 0; policy accept;
+			ct state new counter
+		}
+	}
+EOF
+ip netns exec "$FILLER_NS" sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3600
+ip netns exec "$FILLER_NS" python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for p in range(1, 30001):
+    s.sendto(b"x", ("127.0.0.1", p))
+' 2>/dev/null || true
+echo "filler: $(ip netns exec "$FILLER_NS" conntrack -C) conntracks in $FILLER_NS"
+
 # Started as `ip netns exec` (which becomes python3), so that the pid
 # topo_teardown kills is the storm's own; their output goes to files, not
 # to the test's stdout, which nothing may hold after the test.
@@ -123,7 +160,7 @@ uas_up() { [ "$(in_server ss -Hlun 'sport = :5060' | wc -l)" -ge 2 ]; }
 topo_wait 20 uas_up || fail "the storm's UAS did not start"
 for fam in 4 6; do
 	topo_bg ip netns exec "$PHONE_NS" python3 "$STORM" uac --family $fam --rate $RATE \
-		--progress "$tmp/uac$fam.json" >"$tmp/uac$fam.log" 2>&1
+		--hold 1 --flows $FLOWS --progress "$tmp/uac$fam.json" >"$tmp/uac$fam.log" 2>&1
 done
 more 40 40 20 "the storm runs"
 
@@ -134,29 +171,40 @@ sleep 2
 router_up
 more 40 40 20 "new calls through the new router namespace"
 
-echo "# (b) the helper table goes, and the module, while the calls' packets arrive"
-router_state "before the unload"
-run topo_detach_helper
-unloaded=
-for _ in $(seq 100); do
-	if modprobe -r nf_sip_alg 2>/dev/null; then
-		unloaded=1
-		break
-	fi
-	sleep 0.2
+echo "# (b) the helper table goes, and the module, while the calls' packets arrive; $ROUNDS rounds"
+for round in $(seq "$ROUNDS"); do
+	delay=${DELAYS[$(( (round - 1) % ${#DELAYS[@]} ))]}
+	router_state "round $round, before the unload"
+	run topo_detach_helper
+	for _ in $(seq 100); do
+		[ "$(cat /sys/module/nf_sip_alg/refcnt)" = 0 ] && break
+		sleep 0.1
+	done
+	modprobe -r nf_sip_alg &
+	rmpid=$!
+	st=live
+	while [ -d /sys/module/nf_sip_alg ] && kill -0 "$rmpid" 2>/dev/null; do
+		read -r st </sys/module/nf_sip_alg/initstate 2>/dev/null || break
+		[ "$st" = going ] && break
+	done
+	sleep "$delay"
+	# Flush the router's conntracks while the module goes (several times,
+	# for the helpers unregistered later: udp4, tcp4, udp6, tcp6).
+	for _ in 1 2 3 4 5; do
+		in_router conntrack -F 2>/dev/null || true
+		[ -d /sys/module/nf_sip_alg ] || break
+	done
+	wait "$rmpid" || true
+	! module_loaded || fail "round $round: nf_sip_alg cannot be unloaded during the storm"
+	echo "ok: round $round: nf_sip_alg unloaded during the storm (seen: $st, flush after ${delay}s)"
+	run modprobe nf_sip_alg grace=1
+	run topo_attach_helper
+	run in_router conntrack -F
+	more 60 30 10 "round $round: new calls with the module loaded again"
 done
-[ -n "$unloaded" ] && ! module_loaded ||
-	fail "nf_sip_alg cannot be unloaded during the storm (refcount $(cat /sys/module/nf_sip_alg/refcnt 2>/dev/null))"
-echo "ok: nf_sip_alg unloaded during the storm"
-sleep 2
-echo "storm without the ALG (answered media sent lost errors live): $(progress)"
-run modprobe nf_sip_alg grace=1
-run topo_attach_helper
-# The storm's signalling conntracks lost the helper with the module and
-# would go on without it: flush them, as after any change of helper rules.
-run in_router conntrack -F
-more 40 40 20 "new calls with the module loaded again"
 topo_teardown
+ip netns del "$FILLER_NS"
+sysctl -qw net.netfilter.nf_conntrack_max="$ct_max"
 echo "storm (answered media sent lost errors live): $(progress)"
 cat "$tmp"/*.log
 echo "namespace exit and module unload during the storm went cleanly"
