@@ -8,7 +8,9 @@ The PBX in the phone namespace (port 5060) places N calls to the server
 (port 5060) on one signalling flow, with a window of calls in flight; the
 server answers each in the same process. "media": INVITE with an audio and
 a video stream, 200 with both, ACK. "nomedia": INVITE without SDP, 180
-Ringing. Nobody hangs up: the calls stay for the caller to measure. Call i
+Ringing. An INVITE not answered within a second is sent again, as SIP's
+timer A would, up to 5 times: a veth may drop a datagram when the router
+falls behind. Nobody hangs up: the calls stay for the caller to measure. Call i
 (from K on) uses media ports 20000 + 4 * (i mod 10000) (+2 for video) at
 both ends. Prints one JSON line: calls placed, answered, seconds.
 """
@@ -24,6 +26,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sipnet import Host, Msg, response  # noqa: E402
 
 WINDOW = 64
+RESEND_AFTER = 1.0
+RESENDS = 5
 
 
 def addrs(family):
@@ -96,41 +100,61 @@ def main():
     dst = (server.addr, 5060)
     media = args.kind == "media"
 
-    sent = answered = 0
-    deadline = None
+    sent = answered = resent = 0
+    pending = {}            # call index: [INVITE, when last sent, sends]
     t0 = time.monotonic()
     while answered < args.calls:
         while sent < args.calls and sent - answered < WINDOW:
             i = args.first + sent
-            psock.send(invite(pbx, server, i, sdp(pbx, media_port(i)) if media else ""), dst)
+            req = invite(pbx, server, i, sdp(pbx, media_port(i)) if media else "").encode()
+            psock.send(req, dst)
+            pending[i] = [req, time.monotonic(), 1]
             sent += 1
-            deadline = time.monotonic() + 5
-        ready, _, _ = select.select([psock.s, ssock.s], [], [], 1.0)
-        if not ready and time.monotonic() > deadline:
-            break
-        if ssock.s in ready:
-            data, src = ssock.s.recvfrom(65535)
-            req = Msg(data)
-            if req.start.startswith("INVITE"):
-                i = int(req.start.split()[1].split(":")[1].split("@")[0])
-                if media:
-                    reply = response(req, 200, "OK", to_tag=f"s{i}",
-                                     contact=f"<sip:{i}@{server.uri_host}:5060>",
-                                     body=sdp(server, media_port(i)))
-                else:
-                    reply = response(req, 180, "Ringing", to_tag=f"s{i}")
-                ssock.s.sendto(reply.encode(), src)
-        if psock.s in ready:
-            data, _ = psock.s.recvfrom(65535)
-            msg = Msg(data)
-            if msg.status in (180, 200):
-                answered += 1
-                deadline = time.monotonic() + 5
+        now = time.monotonic()
+        for i, p in list(pending.items()):
+            if now - p[1] < RESEND_AFTER:
+                continue
+            if p[2] > RESENDS:
+                break
+            psock.send(p[0], dst)
+            p[1], p[2] = now, p[2] + 1
+            resent += 1
+        else:
+            ready, _, _ = select.select([psock.s, ssock.s], [], [], 0.2)
+            if not (ready or pending):
+                break
+            if psock.s in ready:
+                data, _ = psock.s.recvfrom(65535)
+                msg = Msg(data)
+                i = int(msg.get("call-id")[len("trunk"):].split("-")[0])
+                if msg.status in (180, 200) and i in pending:
+                    del pending[i]
+                    answered += 1
                 if msg.status == 200:
                     psock.send(ack(msg, pbx, server), dst)
-    print(json.dumps({"calls": sent, "answered": answered,
+            if ssock.s in ready:
+                serve(ssock, server, media)
+            continue
+        break           # a call is lost for good
+    print(json.dumps({"calls": sent, "answered": answered, "resent": resent,
                       "seconds": round(time.monotonic() - t0, 1)}))
     return 0 if answered == args.calls else 1
+
+
+def serve(ssock, server, media):
+    """The server's side: answer an INVITE, again when it comes again."""
+    data, src = ssock.s.recvfrom(65535)
+    req = Msg(data)
+    if not req.start.startswith("INVITE"):
+        return
+    i = int(req.start.split()[1].split(":")[1].split("@")[0])
+    if media:
+        reply = response(req, 200, "OK", to_tag=f"s{i}",
+                         contact=f"<sip:{i}@{server.uri_host}:5060>",
+                         body=sdp(server, media_port(i)))
+    else:
+        reply = response(req, 180, "Ringing", to_tag=f"s{i}")
+    ssock.s.sendto(reply.encode(), src)
 
 
 if __name__ == "__main__":
