@@ -325,21 +325,19 @@ int sip_alg_helper_init(void)
 {
 	static const u16 l3[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
 	static const u8 l4[] = { IPPROTO_UDP, IPPROTO_TCP };
-	unsigned int i, j, k;
+	unsigned int i, j, k, n_ports = max(ports_c, 1U);
 	int ret;
 
-	if (ports_c == 0)
-		ports_c = 1;
-	if (!SIP_ALG_HELPER_PORTS && ports_c > 1) {
+	if (!SIP_ALG_HELPER_PORTS && n_ports > 1) {
 		pr_warn("ports= has no effect on this kernel: rules alone attach helpers\n");
-		ports_c = 1;
+		n_ports = 1;
 	}
 
 	ret = sip_alg_scratch_alloc();
 	if (ret)
 		return ret;
 
-	for (i = 0; i < ports_c; i++) {
+	for (i = 0; i < n_ports; i++) {
 		for (j = 0; j < ARRAY_SIZE(l3); j++) {
 			for (k = 0; k < ARRAY_SIZE(l4); k++) {
 				struct nf_conntrack_helper *h;
