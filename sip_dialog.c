@@ -465,27 +465,34 @@ typedef void (*sip_alg_dialog_visit_t)(struct sip_alg_net *sn, struct sip_alg_di
 
 /*
  * Visit the dialogs of @list (sn->timed or sn->idle) under sn->lock,
- * SIP_ALG_GC_BATCH at a time, each at most once: visited ones go to the
- * tail, and new ones come after them. What @visit unlinks onto its list of
- * the dead is freed after each batch, without the lock, its media ended
- * too when @kill_media.
+ * SIP_ALG_GC_BATCH at a time, each once: a mark goes to the tail first,
+ * and each visited dialog, like any that comes meanwhile, behind it. What
+ * @visit unlinks onto its list of the dead is freed after each batch,
+ * without the lock, its media ended too when @kill_media. Process context:
+ * sweeps take turns, so the mark is the only one on the list.
  */
 static void sip_alg_dialog_sweep(struct sip_alg_net *sn, struct list_head *list,
 				 sip_alg_dialog_visit_t visit, const void *arg, bool kill_media)
 {
 	struct sip_alg_dialog *d;
-	unsigned int left, n;
+	struct list_head mark;
+	bool done = false;
 	LIST_HEAD(dead);
+	unsigned int n;
 
-	left = READ_ONCE(sn->n_dialogs);
-	while (left) {
+	mutex_lock(&sn->sweeping);
+	spin_lock_bh(&sn->lock);
+	list_add_tail(&mark, list);
+	spin_unlock_bh(&sn->lock);
+	while (!done) {
 		spin_lock_bh(&sn->lock);
-		for (n = 0; n < SIP_ALG_GC_BATCH && left; n++, left--) {
-			d = list_first_entry_or_null(list, struct sip_alg_dialog, gc);
-			if (!d) {
-				left = 0;
+		for (n = 0; n < SIP_ALG_GC_BATCH; n++) {
+			if (list->next == &mark) {
+				list_del(&mark);
+				done = true;
 				break;
 			}
+			d = list_first_entry(list, struct sip_alg_dialog, gc);
 			list_move_tail(&d->gc, list);
 			visit(sn, d, arg, &dead);
 		}
@@ -493,6 +500,7 @@ static void sip_alg_dialog_sweep(struct sip_alg_net *sn, struct list_head *list,
 		sip_alg_dialog_free_all(sn, &dead, kill_media);
 		cond_resched();
 	}
+	mutex_unlock(&sn->sweeping);
 }
 
 static void sip_alg_dialog_visit_due(struct sip_alg_net *sn, struct sip_alg_dialog *d,
@@ -543,6 +551,7 @@ int sip_alg_dialog_net_init(struct sip_alg_net *sn)
 
 	INIT_LIST_HEAD(&sn->timed);
 	INIT_LIST_HEAD(&sn->idle);
+	mutex_init(&sn->sweeping);
 	INIT_DELAYED_WORK(&sn->gc, sip_alg_gc);
 	ret = rhltable_init(&sn->dialogs, &sip_alg_dialog_params);
 	if (ret)

@@ -94,6 +94,7 @@ struct sip_alg_net {
 	/* Every dialog is on one of the two, for the GC. */
 	struct list_head timed;		/* dialogs with a firm deadline */
 	struct list_head idle;		/* the others */
+	struct mutex sweeping;		/* one sweep of those lists at a time */
 	struct delayed_work gc;
 	unsigned int gc_runs;
 	bool exiting;
