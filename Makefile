@@ -50,7 +50,7 @@ TESTS ?= $(sort $(wildcard selftests/netns/*.sh)) selftests/demo/call.sh
 # What `make vm-debug` (and so make check) runs on the debug kernel: KASAN,
 # lockdep and kmemleak under TCG make each test several times slower, so
 # not all of them. The call-state tests are there for what only that kernel
-# sees (issue 11); together about 11 minutes on 2 cores.
+# sees (issue 11); together about 12 minutes on 2 cores.
 DEBUG_TESTS ?= $(addprefix selftests/netns/,module_load.sh sip-outbound.sh sip-stranger-bye.sh \
 		sip-malformed-drop.sh sip-storm-unload.sh sip-quiet-call.sh sip-budget.sh)
 # What `make vm-trixie` (and so make check) runs on Debian's 7.3, from the
