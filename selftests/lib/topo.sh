@@ -60,14 +60,25 @@ topo_bg() {
 	TOPO_PIDS="$TOPO_PIDS $!"
 }
 
-topo_setup() {
-	local ns
-	topo_teardown
-	trap topo_teardown EXIT
-	for ns in "$PHONE_NS" "$ROUTER_NS" "$SERVER_NS"; do
-		ip netns add "$ns"
-		ip -n "$ns" link set lo up
-	done
+# The router's namespace with its forwarding and masquerade: what a router
+# has before its links come up.
+topo_router() {
+	ip netns add "$ROUTER_NS"
+	ip -n "$ROUTER_NS" link set lo up
+	in_router sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	in_router nft -f - <<-EOF
+		table inet topo_nat {
+			chain postrouting {
+				type nat hook postrouting priority srcnat; policy accept;
+				oifname "wan" masquerade
+			}
+		}
+	EOF
+}
+
+# The veth pairs between phone and router and router and server, their
+# addresses and the phone's default routes.
+topo_links() {
 	ip link add eth0 netns "$PHONE_NS" type veth peer name lan netns "$ROUTER_NS"
 	ip link add wan netns "$ROUTER_NS" type veth peer name eth0 netns "$SERVER_NS"
 
@@ -86,16 +97,18 @@ topo_setup() {
 	ip -n "$SERVER_NS" link set eth0 up
 	ip -n "$PHONE_NS" route add default via "$ROUTER_LAN4"
 	ip -n "$PHONE_NS" -6 route add default via "$ROUTER_LAN6"
+}
 
-	in_router sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-	in_router nft -f - <<-EOF
-		table inet topo_nat {
-			chain postrouting {
-				type nat hook postrouting priority srcnat; policy accept;
-				oifname "wan" masquerade
-			}
-		}
-	EOF
+topo_setup() {
+	local ns
+	topo_teardown
+	trap topo_teardown EXIT
+	for ns in "$PHONE_NS" "$SERVER_NS"; do
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+	done
+	topo_router
+	topo_links
 }
 
 # Assign the sip-alg helper to SIP over UDP and TCP, for IPv4 and IPv6, in

@@ -48,35 +48,10 @@ topo_attach_helper
 # first, then its links, so that no flow of the storm gets in before the
 # helper is assigned (a conntrack made without it would keep going without).
 router_up() {
-	ip netns add "$ROUTER_NS"
-	ip -n "$ROUTER_NS" link set lo up
-	in_router sysctl -q -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
-		net.netfilter.sip_alg.grace=1
-	in_router nft -f - <<-EOF
-		table inet topo_nat {
-			chain postrouting {
-				type nat hook postrouting priority srcnat; policy accept;
-				oifname "wan" masquerade
-			}
-		}
-	EOF
+	topo_router
+	in_router sysctl -q -w net.netfilter.sip_alg.grace=1
 	topo_attach_helper
-	ip link add eth0 netns "$PHONE_NS" type veth peer name lan netns "$ROUTER_NS"
-	ip link add wan netns "$ROUTER_NS" type veth peer name eth0 netns "$SERVER_NS"
-	ip -n "$PHONE_NS" addr add "$PHONE4/24" dev eth0
-	ip -n "$PHONE_NS" addr add "$PHONE6/64" dev eth0 nodad
-	ip -n "$ROUTER_NS" addr add "$ROUTER_LAN4/24" dev lan
-	ip -n "$ROUTER_NS" addr add "$ROUTER_LAN6/64" dev lan nodad
-	ip -n "$ROUTER_NS" addr add "$ROUTER_WAN4/24" dev wan
-	ip -n "$ROUTER_NS" addr add "$ROUTER_WAN6/64" dev wan nodad
-	ip -n "$SERVER_NS" addr add "$SERVER4/24" dev eth0
-	ip -n "$SERVER_NS" addr add "$SERVER6/64" dev eth0 nodad
-	ip -n "$PHONE_NS" link set eth0 up
-	ip -n "$ROUTER_NS" link set lan up
-	ip -n "$ROUTER_NS" link set wan up
-	ip -n "$SERVER_NS" link set eth0 up
-	ip -n "$PHONE_NS" route add default via "$ROUTER_LAN4"
-	ip -n "$PHONE_NS" -6 route add default via "$ROUTER_LAN6"
+	topo_links
 }
 
 # "answered media" of both families' UACs, summed.
