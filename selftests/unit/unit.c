@@ -13,6 +13,7 @@
 #include "tap.h"
 #include "props.h"
 #include "call.h"
+#include "stream.h"
 
 #define BUFSZ (SIP_ALG_MAX_MSG_LEN * 2 + 64)
 
@@ -1593,6 +1594,7 @@ int main(int argc, char **argv)
 	test_fastpaths();
 	test_apply();
 	test_call();
+	test_stream_framing();
 	printf("1..%d\n", tap_n);
 	printf("%d passed, %d failed\n", tap_pass, tap_fail);
 	return tap_fail ? 1 : 0;

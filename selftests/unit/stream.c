@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of sip_stream.c. A small driver plays the part of the
+ * helper's loop (sip_helper.c): it feeds a byte stream to the stream state
+ * in segments and parses messages where the state says they begin. The
+ * checks: every message that arrives whole in a segment is parsed at its
+ * real start, for every way of cutting the stream; nothing is ever parsed
+ * at a place that is not a message start; and the stream is given up only
+ * when a cut falls inside a header block.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tap.h"
+#include "sip_stream.h"
+#include "stream.h"
+
+#define MAX_MSGS	8
+
+static const char invite[] =
+	"INVITE sip:bob@203.0.113.9 SIP/2.0\r\n"
+	"Via: SIP/2.0/TCP 192.168.1.10:5060;branch=z9hG4bK-1\r\n"
+	"From: <sip:alice@192.168.1.10>;tag=a1\r\n"
+	"To: <sip:bob@203.0.113.9>\r\n"
+	"Call-ID: stream-1@192.168.1.10\r\n"
+	"CSeq: 1 INVITE\r\n"
+	"Contact: <sip:alice@192.168.1.10:5060;transport=tcp>\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 86\r\n"
+	"\r\n"
+	"v=0\r\n"
+	"o=- 1 1 IN IP4 192.168.1.10\r\n"
+	"s=-\r\n"
+	"c=IN IP4 192.168.1.10\r\n"
+	"m=audio 4000 RTP/AVP 0\r\n";
+
+static const char options[] =
+	"OPTIONS sip:bob@203.0.113.9 SIP/2.0\r\n"
+	"Via: SIP/2.0/TCP 192.168.1.10:5060;branch=z9hG4bK-2\r\n"
+	"From: <sip:alice@192.168.1.10>;tag=a2\r\n"
+	"To: <sip:bob@203.0.113.9>\r\n"
+	"Call-ID: stream-2@192.168.1.10\r\n"
+	"CSeq: 1 OPTIONS\r\n"
+	"Content-Length: 0\r\n"
+	"\r\n";
+
+struct stream_run {
+	struct sip_alg_stream st;
+	u32 starts[MAX_MSGS * 4];	/* stream offsets where a message was parsed */
+	unsigned int n_starts;
+	bool bad_start;			/* a message was parsed elsewhere than at a start */
+};
+
+static const u32 isn = 0xfffffff0;	/* the sequence numbers wrap inside the stream */
+
+/* The helper's loop over one segment's payload, without the rewrite. */
+static enum sip_alg_segment feed(struct stream_run *r, const char *stream, u32 off, u32 len,
+				 const u32 *real, unsigned int n_real)
+{
+	static struct sip_alg_msg msg;
+	enum sip_alg_segment seg;
+	u32 skip = 0, fresh, pos, rest = 0, used, i;
+	const char *b = stream + off;
+	bool known;
+	int err;
+
+	seg = sip_alg_stream_segment(&r->st, NULL, isn + 1 + off, len, &skip, &fresh);
+	if (seg != SIP_ALG_SEG_PARSE)
+		return seg;
+	pos = skip;
+	while (pos < len) {
+		if (b[pos] == '\r' || b[pos] == '\n') {
+			pos++;
+			continue;
+		}
+		err = sip_alg_parse(b + pos, len - pos, true, &msg);
+		used = sip_alg_stream_message(&r->st, err, &msg, len - pos, &rest);
+		if (!used)
+			return seg;
+		if (err) {
+			pos += used;
+			continue;
+		}
+		known = false;
+		for (i = 0; i < n_real; i++)
+			known |= real[i] == off + pos;
+		if (!known)
+			r->bad_start = true;
+		if (r->n_starts < MAX_MSGS * 4)
+			r->starts[r->n_starts++] = off + pos;
+		pos += msg.msg_len;
+	}
+	sip_alg_stream_parsed(&r->st, isn + 1 + off, len, rest);
+	return seg;
+}
+
+/* Is @cut inside a header block of the stream (a start line or headers)? */
+static bool cut_in_headers(const u32 *real, const u32 *hdr_len, unsigned int n, u32 cut)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (cut > real[i] && cut < real[i] + hdr_len[i])
+			return true;
+	}
+	return false;
+}
+
+static void test_every_cut(void)
+{
+	u32 real[3], hdr_len[3], len, cut, i;
+	unsigned int bad = 0, lost_wrong = 0, missed = 0, n_cuts = 0;
+	char stream[2048];
+	struct sip_alg_msg msg;
+	struct stream_run r;
+
+	/* INVITE, a keep-alive, OPTIONS, INVITE again. */
+	len = 0;
+	real[0] = len;
+	len += sprintf(stream + len, "%s", invite);
+	len += sprintf(stream + len, "\r\n\r\n");
+	real[1] = len;
+	len += sprintf(stream + len, "%s", options);
+	real[2] = len;
+	len += sprintf(stream + len, "%s", invite);
+	for (i = 0; i < 3; i++) {
+		sip_alg_parse(stream + real[i], len - real[i], true, &msg);
+		hdr_len[i] = msg.hdr_end;
+	}
+
+	for (cut = 1; cut < len; cut++) {
+		bool whole[3], lost;
+
+		memset(&r, 0, sizeof(r));
+		sip_alg_stream_syn(&r.st, isn);
+		feed(&r, stream, 0, cut, real, 3);
+		feed(&r, stream, cut, len - cut, real, 3);
+		n_cuts++;
+		if (r.bad_start)
+			bad++;
+		lost = r.st.state == SIP_ALG_STREAM_OFF;
+		if (lost != cut_in_headers(real, hdr_len, 3, cut))
+			lost_wrong++;
+		/* Each message the cut does not touch, before a lost stream, is parsed. */
+		for (i = 0; i < 3; i++) {
+			u32 end = i < 2 ? real[i + 1] : len, j;
+			bool seen = false;
+
+			whole[i] = cut <= real[i] || cut >= end - (i == 0 ? 4 : 0);
+			if (lost && real[i] >= cut)
+				continue;
+			for (j = 0; j < r.n_starts; j++)
+				seen |= r.starts[j] == real[i];
+			if (whole[i] && !seen)
+				missed++;
+		}
+	}
+	ok(!bad, "every cut of a %u-byte stream: no message parsed elsewhere than at its start (%u bad)",
+	   len, bad);
+	ok(!lost_wrong, "the stream is given up exactly when a cut falls in a header block (%u of %u wrong)",
+	   lost_wrong, n_cuts);
+	ok(!missed, "every message a cut leaves whole is parsed (%u missed)", missed);
+}
+
+static void test_segments(void)
+{
+	static const char http[] =
+		"POST /upload HTTP/1.1\r\nHost: 203.0.113.9:5060\r\nContent-Length: 400\r\n\r\n";
+	u32 real[1] = { 0 }, len = sizeof(options) - 1, skip, fresh;
+	struct stream_run r;
+
+	/* In order, sent again whole, old, then beyond a gap. */
+	memset(&r, 0, sizeof(r));
+	sip_alg_stream_syn(&r.st, isn);
+	ok(feed(&r, options, 0, 10, real, 1) == SIP_ALG_SEG_PARSE &&
+	   r.st.state == SIP_ALG_STREAM_OFF, "a cut in the start line gives the stream up");
+
+	memset(&r, 0, sizeof(r));
+	sip_alg_stream_syn(&r.st, isn);
+	sip_alg_stream_syn(&r.st, isn + 1000);
+	ok(r.st.next == isn + 1, "a SYN sent again does not move the stream's start");
+	ok(feed(&r, options, 0, len, real, 1) == SIP_ALG_SEG_PARSE && r.n_starts == 1,
+	   "a segment in order is parsed");
+	ok(feed(&r, options, 0, len, real, 1) == SIP_ALG_SEG_PARSE && r.n_starts == 2 &&
+	   r.st.next == isn + 1 + len, "the last segment sent again is parsed again, alike");
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1, 10, &skip, &fresh) == SIP_ALG_SEG_RESENT,
+	   "older data sent again passes");
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len + 5, 10, &skip, &fresh) == SIP_ALG_SEG_GAP &&
+	   r.st.state == SIP_ALG_STREAM_FOLLOW, "a segment after a gap is dropped, the stream kept");
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len, 10, &skip, &fresh) ==
+	   SIP_ALG_SEG_PARSE && skip == 0 && fresh == 10, "new data in order is parsed");
+	sip_alg_stream_parsed(&r.st, isn + 1 + len, 10, 20);
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len, 40, &skip, &fresh) ==
+	   SIP_ALG_SEG_PARSE && fresh == 10 && skip == 0 && r.st.next == isn + 1 + len,
+	   "the last segment again with new data: parsed again, only its old part acted on");
+	sip_alg_stream_parsed(&r.st, isn + 1 + len, 40, 0);
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len - 5, 50, &skip, &fresh) ==
+	   SIP_ALG_SEG_SEEN_PREFIX && skip == 45 && r.st.state == SIP_ALG_STREAM_FOLLOW,
+	   "older and new data at once: the old part is to be cut (%u)", skip);
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len + 40, 5, &skip, &fresh) ==
+	   SIP_ALG_SEG_PARSE, "... after which the rest is in order");
+	sip_alg_stream_stop(&r.st);
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len + 40, 10, &skip, &fresh) ==
+	   SIP_ALG_SEG_UNFOLLOWED, "a stream given up is not parsed again");
+
+	memset(&r, 0, sizeof(r));
+	ok(sip_alg_stream_segment(&r.st, NULL, 1000, 10, &skip, &fresh) == SIP_ALG_SEG_MIDSTREAM &&
+	   sip_alg_stream_segment(&r.st, NULL, 1010, len, &skip, &fresh) == SIP_ALG_SEG_UNFOLLOWED,
+	   "a stream picked up without its SYN is not followed");
+
+	/* NAT slipstreaming: HTTP first, a REGISTER at a later segment's start. */
+	memset(&r, 0, sizeof(r));
+	sip_alg_stream_syn(&r.st, isn);
+	feed(&r, http, 0, sizeof(http) - 1, real, 1);
+	ok(r.st.state == SIP_ALG_STREAM_OFF && !r.st.sip && !r.n_starts,
+	   "a stream that starts with HTTP is given up");
+	ok(feed(&r, options, sizeof(http) - 1, len, real, 1) == SIP_ALG_SEG_UNFOLLOWED &&
+	   !r.n_starts, "SIP at a later segment's start of that stream is not parsed");
+
+	/* The server's side of that connection is not parsed either. */
+	{
+		struct sip_alg_stream reply = {}, quiet = {};
+
+		sip_alg_stream_syn(&reply, 5000);
+		ok(sip_alg_stream_segment(&reply, &r.st, 5001, 100, &skip, &fresh) ==
+		   SIP_ALG_SEG_OPENER_NOT_SIP && reply.state == SIP_ALG_STREAM_OFF,
+		   "a reply on a connection not opened as SIP is not parsed");
+		sip_alg_stream_syn(&quiet, 9000);
+		memset(&reply, 0, sizeof(reply));
+		sip_alg_stream_syn(&reply, 5000);
+		ok(sip_alg_stream_segment(&reply, &quiet, 5001, 100, &skip, &fresh) ==
+		   SIP_ALG_SEG_OPENER_NOT_SIP, "... nor one sent before the opener sent anything");
+	}
+
+	/* A message passed unmodified: its continuation is skipped. */
+	memset(&r, 0, sizeof(r));
+	sip_alg_stream_syn(&r.st, isn);
+	real[0] = 0;
+	feed(&r, invite, 0, 350, real, 1);
+	ok(r.st.skip == sizeof(invite) - 1 - 350 && r.st.state == SIP_ALG_STREAM_FOLLOW,
+	   "a message cut in its body: the rest is counted to be skipped (%u)", r.st.skip);
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + 350, 10, &skip, &fresh) == SIP_ALG_SEG_CONTINUATION,
+	   "a segment inside it is a continuation");
+}
+
+void test_stream_framing(void)
+{
+	test_every_cut();
+	test_segments();
+}
