@@ -8,22 +8,26 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hash.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/netfilter.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <linux/vmalloc.h>
+#include <net/checksum.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_expect.h>
 #include <net/netfilter/nf_conntrack_helper.h>
 #include <net/netfilter/nf_conntrack_seqadj.h>
+#include <net/netfilter/nf_nat_helper.h>
 
 #include "sip_alg.h"
 #include "sip_compat.h"
 #include "sip_dialog.h"
 #include "sip_events.h"
 #include "sip_policy.h"
+#include "sip_stream.h"
 
 #define SIP_ALG_MAX_PORTS	8
 #define SIP_ALG_OUT_LEN		(SIP_ALG_MAX_MSG_LEN + SIP_ALG_MAX_EDITS * SIP_ALG_EDIT_MAX_REPL)
@@ -149,14 +153,16 @@ static int sip_alg_message(struct sip_alg_pkt *p, struct sip_alg_scratch *s, int
 /*
  * With drop_malformed, a packet is dropped before any of its messages
  * changed a call or opened a pinhole: a conntrack that dies unconfirmed
- * must leave nothing behind. Costs a second parse, only in that mode.
+ * must leave nothing behind. Costs a second parse, only in that mode. In a
+ * stream, only a whole message that is malformed drops the segment, never
+ * the part of one or bytes we cannot frame.
  */
 static int sip_alg_validate(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const char *buf,
-			    u32 len, bool stream)
+			    u32 off, u32 len, bool stream)
 {
 	u16 max_media = min_t(u16, READ_ONCE(p->sn->cfg.max_media), SDP_ALG_MAX_MEDIA);
 	enum sip_alg_stat why;
-	u32 off = 0;
+	u32 msg_len;
 	int err;
 
 	while (off < len) {
@@ -166,28 +172,72 @@ static int sip_alg_validate(struct sip_alg_pkt *p, struct sip_alg_scratch *s, co
 		}
 		p->buf = buf + off;
 		err = sip_alg_parse(buf + off, len - off, stream, &s->msg);
+		msg_len = s->msg.msg_len;
+		if (err && stream) {
+			struct sip_alg_stream probe = {};
+			u32 rest = 0;
+
+			msg_len = sip_alg_stream_message(&probe, err, &s->msg, len - off, &rest);
+			if (!msg_len || rest)
+				return NF_ACCEPT;
+		}
 		if (!err && s->msg.sdp.len)
 			err = sdp_alg_parse(p->buf, s->msg.sdp, max_media, &s->sdp);
 		if (err) {
 			why = SIP_ALG_STAT_FAIL_PARSE + err;
-			if (!sip_alg_malformed(why))
+			if (sip_alg_malformed(why))
+				return sip_alg_fail(p, why, sip_alg_strerror(err));
+			if (!stream)
 				return NF_ACCEPT;
-			return sip_alg_fail(p, why, sip_alg_strerror(err));
 		}
-		off += s->msg.msg_len;
+		off += msg_len;
 	}
 	return NF_ACCEPT;
 }
 
-static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, bool stream)
+/*
+ * A stream's message the parser did not accept passes unmodified. Returns
+ * how many of the @avail bytes left in the payload it covers (*rest: how
+ * many more are still to come), or 0 when where the stream's next message
+ * begins is lost: the stream is not followed any more.
+ */
+static u32 sip_alg_stream_skip(struct sip_alg_pkt *p, struct sip_alg_stream *st, int err,
+			       u32 avail, u32 *rest)
 {
-	u32 off = 0, len = p->skb->len - p->payloadoff;
+	u32 used = sip_alg_stream_message(st, err, p->msg, avail, rest);
+
+	if (!used)
+		sip_alg_fail(p, st->sip ? SIP_ALG_STAT_TCP_UNFOLLOWED : SIP_ALG_STAT_TCP_NOT_SIP,
+			     st->sip ? "lost where the messages of this stream begin" :
+				       "not a SIP stream");
+	else if (*rest && err != SIP_ALG_E_TOO_BIG)
+		sip_alg_fail(p, SIP_ALG_STAT_FAIL_TCP_PARTIAL,
+			     "SIP message continues in the next segment");
+	else
+		sip_alg_fail(p, SIP_ALG_STAT_FAIL_PARSE + err, sip_alg_strerror(err));
+	return used;
+}
+
+/*
+ * Handle the messages of the payload from byte @off on; only those that end
+ * within its first @fresh bytes (as it came) are acted on. @st is the stream
+ * of a TCP segment (NULL for a datagram), told how much of its last message
+ * is still to come. *grown: what the rewrites added to the payload's length.
+ */
+static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, u32 off,
+			   u32 fresh, struct sip_alg_stream *st, s32 *grown)
+{
+	u32 len = p->skb->len - p->payloadoff, rest = 0, start = off, used;
 	int verdict, delta, err;
 	const char *buf;
 
-	if (len > SIP_ALG_MAX_MSG_LEN)
+	*grown = 0;
+	if (len > SIP_ALG_MAX_MSG_LEN) {
+		if (st)
+			sip_alg_stream_stop(st);
 		return sip_alg_fail(p, SIP_ALG_STAT_FAIL_PARSE + SIP_ALG_E_TOO_BIG,
 				    sip_alg_strerror(SIP_ALG_E_TOO_BIG));
+	}
 	/*
 	 * A rewrite makes the packet linear (a reassembled datagram is not):
 	 * on a translated flow do it first and parse in place, not a copy.
@@ -204,14 +254,14 @@ static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, boo
 
 	p->msg = &s->msg;
 	if (READ_ONCE(p->sn->cfg.drop_malformed)) {
-		verdict = sip_alg_validate(p, s, buf, len, stream);
+		verdict = sip_alg_validate(p, s, buf, off, len, st);
 		if (verdict != NF_ACCEPT)
 			return verdict;
 	}
 	while (off < len) {
 		/* CRLF keep-alives (RFC 5626) before, between or instead of messages. */
 		if (buf[off] == '\r' || buf[off] == '\n') {
-			if (off == 0 && sip_alg_is_keepalive(buf, len)) {
+			if (off == start && sip_alg_is_keepalive(buf + off, len - off)) {
 				sip_alg_count(p->sn, SIP_ALG_STAT_KEEPALIVES);
 				break;
 			}
@@ -221,13 +271,25 @@ static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, boo
 
 		/* Before parsing: a failure's event names this message, not the last one. */
 		p->buf = buf + off;
-		err = sip_alg_parse(buf + off, len - off, stream, &s->msg);
-		if (err == SIP_ALG_E_INCOMPLETE)
-			return sip_alg_fail(p, SIP_ALG_STAT_FAIL_TCP_PARTIAL,
-					    "SIP message continues in the next segment");
+		err = sip_alg_parse(buf + off, len - off, st, &s->msg);
+		if (err && st) {
+			used = sip_alg_stream_skip(p, st, err, len - off, &rest);
+			if (!used)
+				break;
+			off += used;
+			continue;
+		}
 		if (err)
 			return sip_alg_fail(p, SIP_ALG_STAT_FAIL_PARSE + err,
 					    sip_alg_strerror(err));
+		if (st)
+			sip_alg_stream_message(st, err, &s->msg, len - off, &rest);
+		/* New data sent along with the last segment again: as it came. */
+		if (off + s->msg.msg_len - *grown > fresh) {
+			sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
+			off += s->msg.msg_len;
+			continue;
+		}
 
 		p->len = s->msg.msg_len;
 		p->dataoff = p->payloadoff + off;
@@ -237,14 +299,132 @@ static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, boo
 
 		off += s->msg.msg_len + delta;
 		len += delta;
+		*grown += delta;
 		/* The rewrite may have moved the data: look at the packet again. */
 		if (delta || (buf != s->in && off < len)) {
 			buf = skb_header_pointer(p->skb, p->payloadoff, len, s->in);
-			if (!buf)
+			if (!buf) {
+				if (st)
+					sip_alg_stream_stop(st);
 				return NF_ACCEPT;
+			}
 		}
 	}
+	if (st && st->state == SIP_ALG_STREAM_FOLLOW)
+		sip_alg_stream_parsed(st, p->seq, len - *grown, rest);
 	return NF_ACCEPT;
+}
+
+/*
+ * The state of both directions of a TCP connection lives in the conntrack's
+ * helper area: it goes with the conntrack, whatever way that dies.
+ */
+struct sip_alg_tcp_conn {
+	struct sip_alg_stream dir[IP_CT_DIR_MAX];
+};
+
+static_assert(sizeof(struct sip_alg_tcp_conn) <= sizeof_field(struct nf_conn_help, data));
+
+/*
+ * Segments of one direction are taken in order, one at a time: a TCP
+ * sender's retransmission timer and its writer may run on two CPUs.
+ */
+#define SIP_ALG_TCP_LOCKS_BITS	6
+static spinlock_t sip_alg_tcp_locks[1 << SIP_ALG_TCP_LOCKS_BITS];
+
+static spinlock_t *sip_alg_tcp_lock(const struct nf_conn *ct)
+{
+	return &sip_alg_tcp_locks[hash_ptr(ct, SIP_ALG_TCP_LOCKS_BITS)];
+}
+
+/*
+ * Cut the first @len bytes, which the receiver had in an earlier segment,
+ * off the payload: the segment then starts at the first byte not seen.
+ */
+static bool sip_alg_tcp_cut(struct sip_alg_pkt *p, u32 len)
+{
+	struct tcphdr *th;
+	__be32 old;
+
+	/* A failed cut changed nothing: the packet goes on as it came. */
+	if (!__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff, 0, len, "", 0,
+					false))
+		return false;
+	/* The mangle made the packet writable and set its checksum up anew. */
+	th = (struct tcphdr *)(p->skb->data + p->protoff);
+	old = th->seq;
+	p->seq += len;
+	th->seq = htonl(p->seq);
+	inet_proto_csum_replace4(&th->check, p->skb, old, th->seq, false);
+	return true;
+}
+
+static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const struct tcphdr *th)
+{
+	struct sip_alg_tcp_conn *conn = nfct_help_data(p->ct);
+	struct sip_alg_stream *st = &conn->dir[p->dir];
+	u32 len = p->skb->len - p->payloadoff, skip = 0, fresh;
+	const struct sip_alg_stream *opener = NULL;
+	enum sip_alg_segment seg;
+	int verdict = NF_ACCEPT;
+	bool syn = th->syn;
+	s32 grown;
+
+	/* th may point into the data a rewrite moves: read it before. */
+	p->seq = ntohl(th->seq);
+	if (p->dir == IP_CT_DIR_REPLY)
+		opener = &conn->dir[IP_CT_DIR_ORIGINAL];
+	spin_lock(sip_alg_tcp_lock(p->ct));
+	if (syn) {
+		sip_alg_stream_syn(st, p->seq);
+		p->seq++;
+	}
+	if (!len)
+		goto out_unlock;
+
+	seg = sip_alg_stream_segment(st, opener, p->seq, len, &skip, &fresh);
+	if (seg == SIP_ALG_SEG_SEEN_PREFIX && !syn) {
+		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
+		if (!sip_alg_tcp_cut(p, skip)) {
+			verdict = NF_DROP;
+			goto out_unlock;
+		}
+		len -= skip;
+		seg = sip_alg_stream_segment(st, opener, p->seq, len, &skip, &fresh);
+	}
+
+	switch (seg) {
+	case SIP_ALG_SEG_PARSE:
+		verdict = sip_alg_process(p, s, skip, fresh, st, &grown);
+		/* One adjustment per packet, whatever the number of edits. */
+		if (verdict == NF_ACCEPT && grown)
+			nf_ct_seqadj_set(p->ct, p->ctinfo, htonl(syn ? p->seq - 1 : p->seq), grown);
+		break;
+	case SIP_ALG_SEG_CONTINUATION:
+	case SIP_ALG_SEG_UNFOLLOWED:
+		break;
+	case SIP_ALG_SEG_OPENER_NOT_SIP:
+		sip_alg_fail(p, SIP_ALG_STAT_TCP_NOT_SIP, "a reply on a stream not opened as SIP");
+		break;
+	case SIP_ALG_SEG_MIDSTREAM:
+		sip_alg_fail(p, SIP_ALG_STAT_TCP_UNFOLLOWED,
+			     "a stream picked up without its start");
+		break;
+	case SIP_ALG_SEG_RESENT:
+		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
+		break;
+	case SIP_ALG_SEG_SEEN_PREFIX:
+		/* A SYN sent again with data: its first byte is the SYN's. */
+		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
+		break;
+	case SIP_ALG_SEG_GAP:
+		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_OUT_OF_ORDER);
+		verdict = NF_DROP;
+		break;
+	}
+out_unlock:
+	spin_unlock(sip_alg_tcp_lock(p->ct));
+	return verdict;
 }
 
 static int sip_alg_help(struct sk_buff *skb, unsigned int protoff,
@@ -258,38 +438,43 @@ static int sip_alg_help(struct sk_buff *skb, unsigned int protoff,
 		.protoff	= protoff,
 		.sn		= sip_alg_pernet(nf_ct_net(ct)),
 	};
-	bool stream = nf_ct_protonum(ct) == IPPROTO_TCP;
+	const struct tcphdr *th = NULL;
+	struct tcphdr _th;
 	int verdict;
+	s32 grown;
 
-	if (stream) {
-		const struct tcphdr *th;
-		struct tcphdr _th;
-
+	if (ctinfo == IP_CT_RELATED || ctinfo == IP_CT_RELATED_REPLY)
+		return NF_ACCEPT;
+	if (nf_ct_protonum(ct) == IPPROTO_TCP) {
 		/*
 		 * A dnat rule runs before nft assigns the helper, so the conntrack
 		 * may lack the room for the sequence adjustment a rewrite needs.
 		 */
 		if (!nf_ct_is_confirmed(ct) && !nfct_seqadj(ct))
 			nfct_seqadj_ext_add(ct);
-		if (ctinfo != IP_CT_ESTABLISHED && ctinfo != IP_CT_ESTABLISHED_REPLY)
-			return NF_ACCEPT;
 		th = skb_header_pointer(skb, protoff, sizeof(_th), &_th);
 		if (!th)
 			return NF_ACCEPT;
 		p.payloadoff = protoff + th->doff * 4;
+		if (p.payloadoff > skb->len)
+			return NF_ACCEPT;
 	} else {
 		p.payloadoff = protoff + sizeof(struct udphdr);
 		/* Keep the binding for as long as the phone stays registered. */
 		sip_alg_ct_refresh(ct, READ_ONCE(p.sn->cfg.sip_timeout) * HZ);
+		if (p.payloadoff >= skb->len)
+			return NF_ACCEPT;
 	}
-	if (p.payloadoff >= skb->len)
-		return NF_ACCEPT;
 
 	p.nat = sip_alg_nat_dir(ct, p.dir, &p.nat_dir);
 
 	/* The scratch area is per CPU: no softirq may run this meanwhile. */
 	local_bh_disable();
-	verdict = sip_alg_process(&p, *this_cpu_ptr(&sip_alg_scratch), stream);
+	if (th)
+		verdict = sip_alg_tcp(&p, *this_cpu_ptr(&sip_alg_scratch), th);
+	else
+		verdict = sip_alg_process(&p, *this_cpu_ptr(&sip_alg_scratch), 0, U32_MAX,
+					  NULL, &grown);
 	local_bh_enable();
 	return verdict;
 }
@@ -332,6 +517,9 @@ int sip_alg_helper_init(void)
 		pr_warn("ports= has no effect on this kernel: rules alone attach helpers\n");
 		n_ports = 1;
 	}
+
+	for (i = 0; i < ARRAY_SIZE(sip_alg_tcp_locks); i++)
+		spin_lock_init(&sip_alg_tcp_locks[i]);
 
 	ret = sip_alg_scratch_alloc();
 	if (ret)

@@ -156,9 +156,10 @@ int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *
 	sip_alg_event_rewrite(p, plan);
 	if (nf_ct_protonum(p->ct) == IPPROTO_TCP) {
 		payload = p->dataoff - p->payloadoff;
-		ok = nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff,
-					      payload + first, p->msg->msg_len - first,
-					      out + first, len - first);
+		/* The sequence adjustment is the helper's, once per packet. */
+		ok = __nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff,
+						payload + first, p->msg->msg_len - first,
+						out + first, len - first, false);
 	} else {
 		payload = p->dataoff - p->protoff - sizeof(struct udphdr);
 		ok = nf_nat_mangle_udp_packet(p->skb, p->ct, p->ctinfo, p->protoff,

@@ -49,6 +49,10 @@ enum sip_alg_stat {
 	SIP_ALG_STAT_FAIL_PARSE,	/* followed by one counter per parser error */
 	SIP_ALG_STAT_FAIL_PARSE_LAST = SIP_ALG_STAT_FAIL_PARSE + SIP_ALG_E_NR - 1,
 	SIP_ALG_STAT_FAIL_TCP_PARTIAL,	/* a message split across segments */
+	SIP_ALG_STAT_TCP_NOT_SIP,	/* a TCP stream whose first bytes are not SIP */
+	SIP_ALG_STAT_TCP_UNFOLLOWED,	/* ... lost track of where messages begin */
+	SIP_ALG_STAT_TCP_OUT_OF_ORDER,	/* a segment after a gap, dropped */
+	SIP_ALG_STAT_TCP_RESENT,	/* old data sent again, passed as it came */
 	SIP_ALG_STAT_FAIL_PLAN,
 	SIP_ALG_STAT_FAIL_MANGLE,
 	SIP_ALG_STAT_FAIL_NO_DIALOG,	/* dialog table full or out of memory */
@@ -140,6 +144,7 @@ struct sip_alg_pkt {
 	unsigned int protoff;
 	unsigned int payloadoff;	/* first byte after the transport header */
 	unsigned int dataoff;		/* of the current message in the skb */
+	u32 seq;			/* TCP: the payload's first sequence number */
 	struct sip_alg_net *sn;
 	const char *buf;		/* the current message */
 	u32 len;

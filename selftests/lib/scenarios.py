@@ -913,12 +913,17 @@ def main():
     ap.add_argument("--uac-log", help="sipp-check: the phone's sipp -trace_msg log")
     ap.add_argument("--uas-log", help="sipp-check: the server's sipp -trace_msg log")
     args = ap.parse_args()
-    name = f"{args.scenario} (IPv{args.family}, {args.transport})"
+    return run(SCENARIOS[args.scenario], args,
+               f"{args.scenario} (IPv{args.family}, {args.transport})")
+
+
+def run(scenario, args, name):
+    """Run one scenario and say how it went: the exit status of the script."""
     try:
         topo = Topo(args.family)
         if os.environ.get("SIPALG_NO_STATS") is None:
             topo.dialogs0 = stats(topo)["dialogs_active"]
-        SCENARIOS[args.scenario](topo, args)
+        scenario(topo, args)
     except (Failed, TimeoutError, EOFError, OSError) as e:
         print(f"scenario {name} failed: {e!r}", flush=True)
         return 1
@@ -928,7 +933,6 @@ def main():
         return 1
     print(f"scenario {name} passed", flush=True)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

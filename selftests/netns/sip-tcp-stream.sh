@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# SIP over TCP followed as a byte stream (docs/tcp.md): several messages in
+# one segment each rewritten with one sequence adjustment, a message cut by
+# a segment end, 300 exchanges on one connection (then again with loss and
+# reordering on both links), and NAT slipstreaming. IPv4 and IPv6; the
+# scenarios are in selftests/lib/tcpstream.py.
+
+set -eu
+. "$(dirname "$0")/../lib/test.sh"
+. "$SELFTESTS/lib/topo.sh"
+. "$SELFTESTS/lib/calls.sh"
+
+require tc
+calls_setup
+# A second phone address, shorter than the router's public one: every
+# rewrite changes the length of what it rewrites.
+export PHONE_ALT4=192.168.2.2 PHONE_ALT6=fd00:192:168:2::2
+run ip -n "$PHONE_NS" addr add "$PHONE_ALT4/24" dev eth0
+run ip -n "$PHONE_NS" addr add "$PHONE_ALT6/64" dev eth0 nodad
+SCENARIOS=$SELFTESTS/lib/tcpstream.py
+
+scenario pipelined
+scenario split
+scenario slipstream
+scenario long
+
+# Segments lost and sent again, and overtaking each other, both ways: the
+# router drops what comes after a gap and TCP sends it again.
+for ns in "$PHONE_NS" "$SERVER_NS"; do
+	run ip netns exec "$ns" tc qdisc add dev eth0 root netem delay 4ms reorder 20% 50% loss 2%
+done
+export TCPSTREAM_LOSSY=1
+scenario long
+calls_done
