@@ -28,8 +28,9 @@ CHECK_KRELS ?= $(foreach k,$(KRELS_WITH_HEADERS),$(if $(wildcard /boot/vmlinuz-$
 MODULE := nf_sip_alg
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
-# What makes up the kernel module, for the per-kernel build trees and DKMS.
-KBUILD_SOURCES = Kbuild $(wildcard *.c *.h) include
+# What makes up the kernel module, for the per-kernel build trees and DKMS
+# (Kbuild reads the version from dkms.conf).
+KBUILD_SOURCES = Kbuild dkms.conf $(filter-out %.mod.c,$(wildcard *.c *.h)) include
 STYLE_SOURCES = $(filter-out %.mod.c,$(wildcard *.c *.h include/*.h include/*/*.h include/*/*/*.h))
 # sipalgctl is userspace: a signal flag must be volatile sig_atomic_t, libc
 # names its formats PRIu64, there is no __printf(), and its macros name an
@@ -46,7 +47,9 @@ CACHE := .cache
 
 W ?= 1
 FUZZ_SECONDS ?= 60
-TESTS ?= $(sort $(wildcard selftests/netns/*.sh)) selftests/demo/call.sh
+# pkg-install.sh needs the packages and minutes of DKMS under TCG: `make vm-package`.
+TESTS ?= $(sort $(filter-out %/pkg-install.sh,$(wildcard selftests/netns/*.sh))) \
+	 selftests/demo/call.sh
 # What `make vm-debug` (and so make check) runs on the debug kernel: KASAN,
 # lockdep and kmemleak under TCG make each test several times slower, so
 # not all of them. The call-state tests are there for what only that kernel
@@ -60,7 +63,7 @@ TRIXIE_TESTS ?= $(addprefix selftests/netns/,module_load.sh nft_helper.sh sip-ou
 
 .PHONY: uapi uapi-check all module kbuild build-all sparse style checkpatch unit bench bench-parse fuzz fuzz-smoke \
 	vm-test vm-debug vm-trixie debug-kernel dkms-check check demo deps install uninstall dkms-source dkms-install clean distclean help \
-	tools tools-check tools-install
+	tools tools-check tools-install deb vm-package install-boot-files
 
 all: module
 
@@ -92,6 +95,9 @@ help:
 	@echo '  make tools-install [PREFIX=..]   install sipalgctl and its man page (PREFIX=/usr/local)'
 	@echo '  make uninstall                   remove what make install installed'
 	@echo '  make dkms-install                register, build and install the module with DKMS'
+	@echo '  make install-boot-files          copy examples/ to /etc: load at boot, options, sysctls, nft'
+	@echo '  make deb                         Debian packages nf-sip-alg-dkms and sipalgctl, in $(BUILD_ROOT)/deb/'
+	@echo '  make vm-package                  make deb, then install them in a VM on $(PACKAGE_KREL)'
 	@echo '  make clean | distclean           remove build products | and caches'
 
 module:
@@ -167,6 +173,17 @@ fuzz-smoke:
 vm-test:
 	selftests/vm/run --kernel $(KREL) $(TESTS)
 
+# The Debian packages (debian/), built from a copy of the tree in a temporary
+# directory, into $(BUILD_ROOT)/deb/, and checked with lintian.
+deb:
+	scripts/deb-build $(BUILD_ROOT)/deb
+
+# Install the packages in a VM (the guest has DKMS build the module, which
+# takes minutes under TCG) and place a call with the packaged module.
+PACKAGE_KREL ?= $(lastword $(filter 6.12.%,$(CHECK_KRELS)))
+vm-package: deb
+	selftests/vm/run --kernel $(PACKAGE_KREL) --test-timeout 1200 selftests/netns/pkg-install.sh
+
 # The kernel is built by scripts/debug-kernel on first use and cached
 # outside the tree (/var/cache/nf_sip_alg/debug-kernel/).
 vm-debug:
@@ -216,11 +233,25 @@ uninstall:
 	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)/$(MODULE).ko*
 	$(DEPMOD)
 
-# The module's sources as DKMS wants them, in DEST.
+# The module's sources as DKMS wants them, in DEST, with the small Makefile
+# of dkms/ instead of this one (the nf-sip-alg-dkms package ships the same).
 dkms-source:
 	@test -n "$(DEST)" || { echo "usage: make dkms-source DEST=<dir>" >&2; exit 1; }
 	@mkdir -p $(DEST)
-	cp -r Makefile dkms.conf $(KBUILD_SOURCES) $(DEST)/
+	cp -r $(KBUILD_SOURCES) $(DEST)/
+	cp dkms/Makefile $(DEST)/Makefile
+
+# What a router installs to have the ALG after every boot (docs/router-boot.md).
+SYSCONFDIR ?= /etc
+install-boot-files:
+	install -D -m 644 examples/modules-load.d/nf_sip_alg.conf \
+		$(DESTDIR)$(SYSCONFDIR)/modules-load.d/nf_sip_alg.conf
+	install -D -m 644 examples/modprobe.d/nf_sip_alg.conf \
+		$(DESTDIR)$(SYSCONFDIR)/modprobe.d/nf_sip_alg.conf
+	install -D -m 644 examples/sysctl.d/60-nf_sip_alg.conf \
+		$(DESTDIR)$(SYSCONFDIR)/sysctl.d/60-nf_sip_alg.conf
+	install -D -m 644 -t $(DESTDIR)$(SYSCONFDIR)/nftables.d \
+		examples/nft/sip-alg.nft examples/nft/sip-qos.nft
 
 dkms-install:
 	rm -rf /usr/src/$(MODULE)-$(VERSION)

@@ -160,6 +160,7 @@ module_exit(sip_alg_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("SIP application layer gateway (conntrack helper and NAT)");
+MODULE_VERSION(SIP_ALG_VERSION);
 MODULE_ALIAS("nfct-helper-" SIP_ALG_HELPER_NAME);
 /* sipalgctl (any genetlink client) loads the module by asking for the family. */
 MODULE_ALIAS_GENL_FAMILY(SIP_ALG_FAMILY_NAME);

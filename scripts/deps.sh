@@ -21,6 +21,7 @@ PACKAGES="
 	linux-image-amd64 linux-headers-amd64
 	sparse linux-source-6.1
 	dkms
+	debhelper dh-dkms dpkg-dev fakeroot lintian pkgconf
 	qemu-system-x86 busybox-static
 	iproute2 nftables iptables conntrack tcpdump
 	python3 python3-scapy python3-yaml sip-tester kamailio
