@@ -370,6 +370,9 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 	bool syn = th->syn;
 	s32 grown;
 
+	/* An acknowledgement alone, the most common segment: nothing to do. */
+	if (!len && !syn)
+		return NF_ACCEPT;
 	/* th may point into the data a rewrite moves: read it before. */
 	p->seq = ntohl(th->seq);
 	if (p->dir == IP_CT_DIR_REPLY)
@@ -443,7 +446,12 @@ static int sip_alg_help(struct sk_buff *skb, unsigned int protoff,
 	int verdict;
 	s32 grown;
 
-	if (ctinfo == IP_CT_RELATED || ctinfo == IP_CT_RELATED_REPLY)
+	/*
+	 * An ICMP error about the flow, not one of its packets. The first
+	 * packet of a flow a pinhole let in is RELATED too, on a conntrack
+	 * not yet confirmed: that one is ours.
+	 */
+	if (ctinfo == IP_CT_RELATED_REPLY || (ctinfo == IP_CT_RELATED && nf_ct_is_confirmed(ct)))
 		return NF_ACCEPT;
 	if (nf_ct_protonum(ct) == IPPROTO_TCP) {
 		/*
