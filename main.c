@@ -131,7 +131,7 @@ static int __init sip_alg_init(void)
 	if (ret)
 		goto err_netlink;
 
-	pr_info("SIP ALG loaded, helper \"%s\"\n", SIP_ALG_HELPER_NAME);
+	pr_info("SIP ALG loaded, helper \"%s\"\n", sip_alg_helper_name());
 	return 0;
 
 err_netlink:

@@ -32,10 +32,23 @@
 #define SIP_ALG_MAX_PORTS	8
 #define SIP_ALG_OUT_LEN		(SIP_ALG_MAX_MSG_LEN + SIP_ALG_MAX_EDITS * SIP_ALG_EDIT_MAX_REPL)
 
-static unsigned short ports[SIP_ALG_MAX_PORTS] = { 5060 };
+/*
+ * Rules attach helpers by name (the kernel assigns none by port any more);
+ * a helper's port only makes the kernel refuse another helper on the same
+ * port. None by default, so that nf_conntrack_sip, on 5060, loads beside.
+ */
+static unsigned short ports[SIP_ALG_MAX_PORTS];
 static unsigned int ports_c;
 module_param_array(ports, ushort, &ports_c, 0400);
-MODULE_PARM_DESC(ports, "SIP ports the helper is bound to by default (default 5060)");
+MODULE_PARM_DESC(ports, "Ports the helpers are registered with, \"sip-alg\", \"sip-alg-1\", ... (default none)");
+
+/*
+ * For a ruleset written for the kernel's helper (ct helper type "sip"):
+ * our helper takes its name, which only one module can hold.
+ */
+static bool as_sip;
+module_param(as_sip, bool, 0400);
+MODULE_PARM_DESC(as_sip, "Register the helper as \"sip\", nf_conntrack_sip's name, so that its rulesets attach this one (refused while nf_conntrack_sip is loaded)");
 
 /* One helper per port (where helpers have ports), transport and address family. */
 static struct nf_conntrack_helper sip_alg_helpers[SIP_ALG_MAX_PORTS * 4] __read_mostly;
@@ -514,6 +527,21 @@ static int sip_alg_scratch_alloc(void)
 	return 0;
 }
 
+const char *sip_alg_helper_name(void)
+{
+	return as_sip ? "sip" : SIP_ALG_HELPER_NAME;
+}
+
+static bool sip_alg_helper_name_taken(const char *name)
+{
+	bool taken;
+
+	rcu_read_lock();
+	taken = __nf_conntrack_helper_find(name, NFPROTO_IPV4, IPPROTO_UDP);
+	rcu_read_unlock();
+	return taken;
+}
+
 int sip_alg_helper_init(void)
 {
 	static const u16 l3[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
@@ -524,6 +552,12 @@ int sip_alg_helper_init(void)
 	if (!SIP_ALG_HELPER_PORTS && n_ports > 1) {
 		pr_warn("ports= has no effect on this kernel: rules alone attach helpers\n");
 		n_ports = 1;
+	}
+
+	if (as_sip && sip_alg_helper_name_taken("sip")) {
+		pr_err("as_sip: the helper name \"sip\" is held by nf_conntrack_sip: unload it first (modprobe -r nf_nat_sip nf_conntrack_sip)\n");
+		/* Not -EEXIST, which modprobe takes for "already loaded". */
+		return -EBUSY;
 	}
 
 	for (i = 0; i < ARRAY_SIZE(sip_alg_tcp_locks); i++)
@@ -541,12 +575,12 @@ int sip_alg_helper_init(void)
 				h = &sip_alg_helpers[sip_alg_nr_helpers++];
 				/*
 				 * The kernel names the helper of the default port
-				 * "sip-alg", the others "sip-alg-<i>": the first
+				 * "sip-alg" (or "sip"), the others "sip-alg-<i>": the first
 				 * port is the default, so that nft objects and
 				 * iptables' CT target find "sip-alg" whatever
 				 * ports= says.
 				 */
-				sip_alg_ct_helper_init(h, l3[j], l4[k], SIP_ALG_HELPER_NAME,
+				sip_alg_ct_helper_init(h, l3[j], l4[k], sip_alg_helper_name(),
 						       ports[0], ports[i], i, sip_alg_exp_policy,
 						       SIP_ALG_CLASS_NR - 1, sip_alg_help);
 			}
@@ -555,7 +589,7 @@ int sip_alg_helper_init(void)
 
 	ret = sip_alg_ct_helpers_register(sip_alg_helpers, sip_alg_nr_helpers, sip_alg_registered);
 	if (ret) {
-		pr_err("cannot register helper \"%s\": %d\n", SIP_ALG_HELPER_NAME, ret);
+		pr_err("cannot register helper \"%s\": %d\n", sip_alg_helper_name(), ret);
 		sip_alg_scratch_free();
 	}
 	return ret;

@@ -157,6 +157,8 @@ struct sip_alg_pkt {
 
 /* sip_helper.c */
 int sip_alg_helper_init(void);
+/* "sip-alg", or "sip" with as_sip= (a ruleset written for nf_conntrack_sip). */
+const char *sip_alg_helper_name(void);
 void sip_alg_helper_exit(void);
 
 /* sip_sysctl.c */

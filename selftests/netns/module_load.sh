@@ -48,7 +48,14 @@ run modprobe -r nf_sip_alg
 # The default port second: it must not claim the first one's name.
 run modprobe nf_sip_alg ports=5080,5060
 run modprobe -r nf_sip_alg
-# Beside nf_conntrack_sip, which holds 5060, as the README says.
+# Beside nf_conntrack_sip, which holds 5060, as the README says: with the
+# defaults, in either order, and with a port of its own.
+run modprobe nf_conntrack_sip
+run modprobe nf_sip_alg || fail "nf_sip_alg refused beside nf_conntrack_sip"
+run modprobe -r nf_sip_alg nf_conntrack_sip
+run modprobe nf_sip_alg
+run modprobe nf_conntrack_sip || fail "nf_conntrack_sip refused beside nf_sip_alg"
+run modprobe -r nf_sip_alg nf_conntrack_sip
 run modprobe nf_conntrack_sip
 run modprobe nf_sip_alg ports=5062 || fail "nf_sip_alg ports=5062 refused beside nf_conntrack_sip"
 run modprobe -r nf_sip_alg nf_conntrack_sip
