@@ -18,8 +18,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from scenarios import (check, expect, expectations, private_outside_callid,  # noqa: E402
-                       run, stats, stats_delta)
+from scenarios import (Failed, check, expect, expectations,  # noqa: E402
+                       private_outside_callid, run, stats, stats_delta)
 from sipnet import Dialog, Host, Msg, Sock, content_length_ok, response, sdp  # noqa: E402
 
 
@@ -139,16 +139,9 @@ def split(topo, _args):
                f"cut in the headers: no call made of it ({delta})")
 
 
-def long_connection(topo, _args):
-    """300 requests and their responses on one connection, five at a time
-    in segments of their own, sizes changing, rewritten both ways (under
-    loss and reordering when the links have them), then one last message
-    intact."""
-    phone = alt_phone(topo)
-    ph, sv = connect(topo, phone)
-    d = Dialog(phone, topo.server, ph.port(), 5060, transport="TCP")
+def exchanges(topo, phone, ph, sv, d):
+    """300 OPTIONS five at a time, each in a segment of its own, and their 200s."""
     contact = f"<sip:bob@{topo.server.uri_host}:5060;transport=tcp>"
-    before = stats(topo)
     for burst in range(60):
         sent = []
         for i in range(burst * 5, burst * 5 + 5):
@@ -168,6 +161,21 @@ def long_connection(topo, _args):
             check(back.status == 200 and back.get("cseq") == f"{cseq} OPTIONS",
                   f"response {cseq} arrives in order ({back.start})", True)
             inside_ok(phone, back, d, f"response {cseq}")
+
+
+def long_connection(topo, _args):
+    """300 requests and their responses on one connection, sizes changing,
+    rewritten both ways (under loss and reordering when the links have
+    them), then one last message intact."""
+    phone = alt_phone(topo)
+    ph, sv = connect(topo, phone)
+    d = Dialog(phone, topo.server, ph.port(), 5060, transport="TCP")
+    before = stats(topo)
+    try:
+        exchanges(topo, phone, ph, sv, d)
+    except TimeoutError as e:
+        raise Failed(f"{e} after CSeq {d.cseq}: the phone has {ph.rx[-400:]!r}, "
+                     f"the server {sv.rx[-400:]!r} ({stats_delta(before, stats(topo))})") from e
     ph.send(d.request("MESSAGE", body="the end", ctype="text/plain"))
     m = Msg(sv.recv(timeout=10)[0])
     check(m.start.startswith("MESSAGE ") and m.body == b"the end",
@@ -196,6 +204,7 @@ def slipstream(topo, _args):
             ).encode() + b"x" * 200
     segments(ph, [head, register])
     got = b""
+    sv.s.settimeout(5)
     while len(got) < len(head) + len(register):
         chunk = sv.s.recv(70000)
         if not chunk:
