@@ -263,7 +263,7 @@ static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, u32
 		skb_linearize(p->skb);
 	buf = skb_header_pointer(p->skb, p->payloadoff, len, s->in);
 	if (!buf)
-		return NF_ACCEPT;
+		goto out_lost;
 
 	p->msg = &s->msg;
 	if (READ_ONCE(p->sn->cfg.drop_malformed)) {
@@ -316,15 +316,18 @@ static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, u32
 		/* The rewrite may have moved the data: look at the packet again. */
 		if (delta || (buf != s->in && off < len)) {
 			buf = skb_header_pointer(p->skb, p->payloadoff, len, s->in);
-			if (!buf) {
-				if (st)
-					sip_alg_stream_stop(st);
-				return NF_ACCEPT;
-			}
+			if (!buf)
+				goto out_lost;
 		}
 	}
 	if (st && st->state == SIP_ALG_STREAM_FOLLOW)
 		sip_alg_stream_parsed(st, p->seq, len - *grown, rest);
+	return NF_ACCEPT;
+
+out_lost:
+	/* Where the stream's next message begins is not known any more. */
+	if (st)
+		sip_alg_stream_stop(st);
 	return NF_ACCEPT;
 }
 
@@ -383,7 +386,7 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 	bool syn = th->syn;
 	s32 grown;
 
-	/* An acknowledgement alone, the most common segment: nothing to do. */
+	/* An acknowledgment alone, the most common segment: nothing to do. */
 	if (!len && !syn)
 		return NF_ACCEPT;
 	/* th may point into the data a rewrite moves: read it before. */
