@@ -62,9 +62,11 @@ TESTS_OLDEST ?= $(filter-out $(addprefix selftests/netns/,sip-call-memory.sh sip
 DEBUG_TESTS ?= $(addprefix selftests/netns/,module_load.sh sip-outbound.sh sip-stranger-bye.sh \
 		sip-malformed-drop.sh sip-storm-unload.sh sip-quiet-call.sh sip-budget.sh)
 # What `make vm-trixie` (and so make check) runs on Debian's 7.3, from the
-# trixie chroot of scripts/trixie-root, until the whole suite does (issue 13).
+# trixie chroot of scripts/trixie-root: make check has no time for the whole
+# suite there. Of the whole suite, all but ctl-calls-truncated and
+# sip-pins-bound pass on 7.3 (docs/design.md: 255 pinholes per class and master).
 TRIXIE_TESTS ?= $(addprefix selftests/netns/,module_load.sh nft_helper.sh sip-outbound.sh \
-		sip-trunk.sh ctl-calls.sh)
+		sip-trunk.sh ctl-calls.sh sip-register.sh sip-tcp-stream.sh sip-as-sip.sh sip-sipp.sh)
 
 .PHONY: uapi uapi-check all module kbuild build-all sparse style checkpatch unit bench bench-parse fuzz fuzz-smoke \
 	vm-test vm-debug vm-trixie debug-kernel dkms-check check demo deps install uninstall dkms-source dkms-install clean distclean help \

@@ -4,9 +4,10 @@
 # Migrating from the kernel's helper with the ruleset unchanged: with
 # as_sip=1 nf_sip_alg registers its helper as "sip", so that a ruleset
 # written for nf_conntrack_sip (ct helper type "sip") attaches ours. It is
-# refused, with a message that says why, while nf_conntrack_sip is loaded;
-# once it holds the name, nf_conntrack_sip cannot load. Then a call through
-# the unchanged ruleset is handled by nf_sip_alg, IPv4 and IPv6.
+# refused, with a message that says why, while nf_conntrack_sip is loaded
+# (whether nf_conntrack_sip can load after it is the kernel's business: 6.1
+# and 6.12 refuse, 7.3 does not). Then calls through the unchanged ruleset
+# are handled by nf_sip_alg, UDP and TCP, IPv4 and IPv6.
 
 set -eu
 . "$(dirname "$0")/../lib/test.sh"
@@ -31,10 +32,14 @@ run modprobe -r nf_conntrack_sip
 # Without it, the name is ours.
 run modprobe nf_sip_alg as_sip=1 grace=1
 dmesg | grep -q 'SIP ALG loaded, helper "sip"' || fail "nf_sip_alg did not say it is \"sip\""
-if modprobe nf_conntrack_sip 2>/dev/null; then
-	kernel_helper_loaded && fail "nf_conntrack_sip loaded while nf_sip_alg holds \"sip\""
+# Kernels with default port tuples refuse a second helper of one name; 7.3
+# does not, which is why the README says to blacklist nf_conntrack_sip.
+if modprobe nf_conntrack_sip 2>/dev/null && kernel_helper_loaded; then
+	echo "note: this kernel lets nf_conntrack_sip register \"sip\" as well"
+	run modprobe -r nf_conntrack_sip
+else
+	echo "ok: nf_conntrack_sip cannot load while nf_sip_alg is \"sip\""
 fi
-echo "ok: nf_conntrack_sip cannot load while nf_sip_alg is \"sip\""
 
 # A ruleset written for the kernel's helper, unchanged.
 topo_setup
