@@ -9,6 +9,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hash.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/netfilter.h>
@@ -16,6 +18,7 @@
 #include <linux/udp.h>
 #include <linux/vmalloc.h>
 #include <net/checksum.h>
+#include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_expect.h>
 #include <net/netfilter/nf_conntrack_helper.h>
@@ -40,7 +43,7 @@
 static unsigned short ports[SIP_ALG_MAX_PORTS];
 static unsigned int ports_c;
 module_param_array(ports, ushort, &ports_c, 0400);
-MODULE_PARM_DESC(ports, "Ports the helpers are registered with, \"sip-alg\", \"sip-alg-1\", ... (default none)");
+MODULE_PARM_DESC(ports, "Ports the helpers are registered with, the first's named \"sip-alg\" (\"sip\" with as_sip), the others' with -1, -2, ... (default none)");
 
 /*
  * For a ruleset written for the kernel's helper (ct helper type "sip"):
@@ -381,6 +384,7 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 	struct sip_alg_stream *st = &conn->dir[p->dir];
 	u32 len = p->skb->len - p->payloadoff, skip = 0, fresh;
 	const struct sip_alg_stream *opener = NULL;
+	struct sip_alg_stream saved;
 	enum sip_alg_segment seg;
 	int verdict = NF_ACCEPT;
 	bool syn = th->syn;
@@ -401,7 +405,17 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 	if (!len)
 		goto out_unlock;
 
+	saved = *st;
 	seg = sip_alg_stream_segment(st, opener, p->seq, len, &skip, &fresh);
+	/* Observe mode changes no byte: what needs a drop or a cut ends the following. */
+	if (READ_ONCE(p->sn->cfg.mode) == SIP_ALG_MODE_OBSERVE &&
+	    (seg == SIP_ALG_SEG_GAP || seg == SIP_ALG_SEG_SEEN_PREFIX ||
+	     seg == SIP_ALG_SEG_PART_OF_LAST)) {
+		sip_alg_stream_stop(st);
+		sip_alg_fail(p, SIP_ALG_STAT_TCP_UNFOLLOWED,
+			     "out of order or sent again, in observe mode");
+		goto out_unlock;
+	}
 	if (seg == SIP_ALG_SEG_SEEN_PREFIX && !syn) {
 		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
 		if (!sip_alg_tcp_cut(p, skip)) {
@@ -418,6 +432,9 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 		/* One adjustment per packet, whatever the number of edits. */
 		if (verdict == NF_ACCEPT && grown)
 			nf_ct_seqadj_set(p->ct, p->ctinfo, htonl(syn ? p->seq - 1 : p->seq), grown);
+		/* A dropped segment was not taken: TCP sends it again. */
+		if (verdict != NF_ACCEPT)
+			*st = saved;
 		break;
 	case SIP_ALG_SEG_CONTINUATION:
 	case SIP_ALG_SEG_UNFOLLOWED:
@@ -436,6 +453,10 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 		/* A SYN sent again with data: its first byte is the SYN's. */
 		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
 		break;
+	case SIP_ALG_SEG_PART_OF_LAST:
+		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
+		verdict = NF_DROP;
+		break;
 	case SIP_ALG_SEG_GAP:
 		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_OUT_OF_ORDER);
 		verdict = NF_DROP;
@@ -444,6 +465,19 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 out_unlock:
 	spin_unlock(sip_alg_tcp_lock(p->ct));
 	return verdict;
+}
+
+/* Whether @skb is one of @ct's own packets, not an ICMP error about it. */
+static bool sip_alg_flow_packet(const struct sk_buff *skb, const struct nf_conn *ct)
+{
+	__be16 frag_off;
+	u8 proto;
+
+	if (nf_ct_l3num(ct) == NFPROTO_IPV4)
+		return ip_hdr(skb)->protocol == nf_ct_protonum(ct);
+	proto = ipv6_hdr(skb)->nexthdr;
+	return ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &proto, &frag_off) >= 0 &&
+	       proto == nf_ct_protonum(ct);
 }
 
 static int sip_alg_help(struct sk_buff *skb, unsigned int protoff,
@@ -463,11 +497,11 @@ static int sip_alg_help(struct sk_buff *skb, unsigned int protoff,
 	s32 grown;
 
 	/*
-	 * An ICMP error about the flow, not one of its packets. The first
-	 * packet of a flow a pinhole let in is RELATED too, on a conntrack
-	 * not yet confirmed: that one is ours.
+	 * An ICMP error about the flow, not one of its packets. The packets
+	 * of a flow a pinhole let in are RELATED too until the first reply.
 	 */
-	if (ctinfo == IP_CT_RELATED_REPLY || (ctinfo == IP_CT_RELATED && nf_ct_is_confirmed(ct)))
+	if (ctinfo == IP_CT_RELATED_REPLY ||
+	    (ctinfo == IP_CT_RELATED && !sip_alg_flow_packet(skb, ct)))
 		return NF_ACCEPT;
 	if (nf_ct_protonum(ct) == IPPROTO_TCP) {
 		/*

@@ -13,8 +13,8 @@ static bool seq_before(u32 a, u32 b)
 
 void sip_alg_stream_syn(struct sip_alg_stream *st, u32 seq)
 {
-	/* A SYN sent again, maybe late: where the stream starts is known. */
-	if (st->state != SIP_ALG_STREAM_UNSEEN)
+	if (st->state != SIP_ALG_STREAM_UNSEEN &&
+	    (st->state != SIP_ALG_STREAM_FOLLOW || st->taken))
 		return;
 	memset(st, 0, sizeof(*st));
 	st->next = seq + 1;
@@ -45,9 +45,26 @@ enum sip_alg_segment sip_alg_stream_segment(struct sip_alg_stream *st,
 	if (seq != st->next) {
 		if (seq_before(st->next, seq))
 			return SIP_ALG_SEG_GAP;
-		if (!st->last_valid || seq != st->last || seq_before(seq + len, st->next)) {
+		if (!st->last_valid) {
 			if (!seq_before(st->next, seq + len))
 				return SIP_ALG_SEG_RESENT;
+			*skip = st->next - seq;
+			return SIP_ALG_SEG_SEEN_PREFIX;
+		}
+		/*
+		 * Only what lies before the last segment may pass as it came:
+		 * nf_ct_seqadj places it with the offset before the last
+		 * rewrite, which never takes it past what the receiver has.
+		 */
+		if (!seq_before(st->last, seq + len))
+			return SIP_ALG_SEG_RESENT;
+		if (seq_before(seq, st->last)) {
+			*skip = st->last - seq;
+			return SIP_ALG_SEG_SEEN_PREFIX;
+		}
+		if (seq != st->last || seq_before(seq + len, st->next)) {
+			if (!seq_before(st->next, seq + len))
+				return SIP_ALG_SEG_PART_OF_LAST;
 			*skip = st->next - seq;
 			return SIP_ALG_SEG_SEEN_PREFIX;
 		}
@@ -60,6 +77,7 @@ enum sip_alg_segment sip_alg_stream_segment(struct sip_alg_stream *st,
 	st->last = seq;
 	st->last_skip = st->skip;
 	st->last_valid = st->skip <= 0xffff;
+	st->taken = 1;
 	if (st->skip >= len) {
 		st->skip -= len;
 		st->next = seq + len;

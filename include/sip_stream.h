@@ -26,7 +26,8 @@ enum sip_alg_segment {
 	SIP_ALG_SEG_UNFOLLOWED,		/* the stream is not followed */
 	SIP_ALG_SEG_OPENER_NOT_SIP,	/* a reply before the opener's stream proved SIP */
 	SIP_ALG_SEG_MIDSTREAM,		/* first data of a stream whose SYN was not seen */
-	SIP_ALG_SEG_RESENT,		/* data seen before, not the last segment: passed */
+	SIP_ALG_SEG_RESENT,		/* data seen before the last segment only: passed */
+	SIP_ALG_SEG_PART_OF_LAST,	/* part of the last segment again: drop */
 	SIP_ALG_SEG_GAP,		/* data missing before it: drop, TCP sends it again */
 };
 
@@ -42,9 +43,14 @@ struct sip_alg_stream {
 	u8 state;			/* enum sip_alg_stream_state */
 	u8 last_valid:1;		/* last and last_skip say where its messages begin */
 	u8 sip:1;			/* a SIP message was seen on it */
+	u8 taken:1;			/* a segment with data was taken in order */
 };
 
-/* The first SYN (or SYN-ACK) seen starts the direction at @seq + 1. */
+/*
+ * A SYN (or SYN-ACK) starts the direction at @seq + 1, unless data was taken
+ * already (a late copy of it); a new SYN before any data restarts it, as
+ * conntrack does for a new initial sequence number.
+ */
 void sip_alg_stream_syn(struct sip_alg_stream *st, u32 seq);
 
 /*
@@ -62,10 +68,13 @@ void sip_alg_stream_syn(struct sip_alg_stream *st, u32 seq);
  * passes as it came, as the one sequence adjustment per packet is already
  * spent on the old part.
  *
- * On SIP_ALG_SEG_SEEN_PREFIX the segment starts with *skip bytes taken in
- * an earlier segment, not the last one, and then brings new ones: the
- * caller cuts those bytes off (the receiver has them), moves the sequence
- * number on by as much and places the segment again.
+ * On SIP_ALG_SEG_SEEN_PREFIX the segment starts with *skip bytes taken
+ * before and goes on beyond them (into the last segment, which is then
+ * taken again, or into new data): the caller cuts those bytes off (the
+ * receiver has them), moves the sequence number on by as much and places
+ * the segment again. Part of the last segment alone is
+ * SIP_ALG_SEG_PART_OF_LAST and is dropped, as the part of its rewrite it
+ * stands for is not known (the receiver has it, or TCP sends it again).
  */
 enum sip_alg_segment sip_alg_stream_segment(struct sip_alg_stream *st,
 					    const struct sip_alg_stream *opener, u32 seq, u32 len,

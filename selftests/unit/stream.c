@@ -178,13 +178,16 @@ static void test_segments(void)
 	memset(&r, 0, sizeof(r));
 	sip_alg_stream_syn(&r.st, isn);
 	sip_alg_stream_syn(&r.st, isn + 1000);
-	ok(r.st.next == isn + 1, "a SYN sent again does not move the stream's start");
+	ok(r.st.next == isn + 1001, "a new SYN before any data restarts the stream");
+	sip_alg_stream_syn(&r.st, isn);
 	ok(feed(&r, options, 0, len, real, 1) == SIP_ALG_SEG_PARSE && r.n_starts == 1,
 	   "a segment in order is parsed");
+	sip_alg_stream_syn(&r.st, isn + 1000);
+	ok(r.st.next == isn + 1 + len, "a SYN sent again after data does not move the stream");
 	ok(feed(&r, options, 0, len, real, 1) == SIP_ALG_SEG_PARSE && r.n_starts == 2 &&
 	   r.st.next == isn + 1 + len, "the last segment sent again is parsed again, alike");
-	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1, 10, &skip, &fresh) == SIP_ALG_SEG_RESENT,
-	   "older data sent again passes");
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1, 10, &skip, &fresh) ==
+	   SIP_ALG_SEG_PART_OF_LAST, "part of the last segment again is dropped");
 	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len + 5, 10, &skip, &fresh) == SIP_ALG_SEG_GAP &&
 	   r.st.state == SIP_ALG_STREAM_FOLLOW, "a segment after a gap is dropped, the stream kept");
 	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len, 10, &skip, &fresh) ==
@@ -194,11 +197,21 @@ static void test_segments(void)
 	   SIP_ALG_SEG_PARSE && fresh == 10 && skip == 0 && r.st.next == isn + 1 + len,
 	   "the last segment again with new data: parsed again, only its old part acted on");
 	sip_alg_stream_parsed(&r.st, isn + 1 + len, 40, 0);
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1, 10, &skip, &fresh) == SIP_ALG_SEG_RESENT,
+	   "data before the last segment sent again passes");
 	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len - 5, 50, &skip, &fresh) ==
-	   SIP_ALG_SEG_SEEN_PREFIX && skip == 45 && r.st.state == SIP_ALG_STREAM_FOLLOW,
-	   "older and new data at once: the old part is to be cut (%u)", skip);
-	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len + 40, 5, &skip, &fresh) ==
-	   SIP_ALG_SEG_PARSE, "... after which the rest is in order");
+	   SIP_ALG_SEG_SEEN_PREFIX && skip == 5 && r.st.state == SIP_ALG_STREAM_FOLLOW,
+	   "older data and the last segment again: the older part is to be cut (%u)", skip);
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len, 45, &skip, &fresh) ==
+	   SIP_ALG_SEG_PARSE && fresh == 40, "... after which the last segment is taken again");
+	sip_alg_stream_parsed(&r.st, isn + 1 + len, 45, 0);
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len + 20, 10, &skip, &fresh) ==
+	   SIP_ALG_SEG_PART_OF_LAST, "part of the last segment from within it is dropped");
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len + 40, 10, &skip, &fresh) ==
+	   SIP_ALG_SEG_SEEN_PREFIX && skip == 5,
+	   "its tail and new data: the tail is to be cut (%u)", skip);
+	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len + 45, 5, &skip, &fresh) ==
+	   SIP_ALG_SEG_PARSE && fresh == 5, "... after which the rest is in order");
 	sip_alg_stream_stop(&r.st);
 	ok(sip_alg_stream_segment(&r.st, NULL, isn + 1 + len + 40, 10, &skip, &fresh) ==
 	   SIP_ALG_SEG_UNFOLLOWED, "a stream given up is not parsed again");
