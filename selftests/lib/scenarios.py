@@ -416,7 +416,15 @@ def register(topo, args):
     d2 = Dialog(server, pub, 5090, port, tag="sv2")
     call2 = Call(topo, d2, sig_cb2, (topo.public, port), sig_ph, None, inside_uac=False)
     try:
-        inv2 = call2.request("INVITE", sdp(server, [50010]))
+        # Sent twice before the phone answers: until its first reply, the
+        # flow's packets are RELATED, and the copy must be rewritten too.
+        text = d2.request("INVITE", sdp(server, [50010]))
+        for copy in ("INVITE", "INVITE sent again"):
+            sig_cb2.send(text, (topo.public, port))
+            raw, call2.uas_peer = sig_ph.recv()
+            inv2 = Msg(raw)
+            expect(uri_hostport(inv2.start) == (phone.addr, 5060),
+                   f"{copy} from port 5090 reaches the phone at its contact ({inv2.start})")
         call2.respond(inv2, 486, to_tag="ph2")
         call2.request("ACK", cseq=d2.cseq, branch=d2.last_branch)
     except TimeoutError:
