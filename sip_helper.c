@@ -188,15 +188,10 @@ static int sip_alg_validate(struct sip_alg_pkt *p, struct sip_alg_scratch *s, co
 		}
 		p->buf = buf + off;
 		err = sip_alg_parse(buf + off, len - off, stream, &s->msg);
-		msg_len = s->msg.msg_len;
-		if (err && stream) {
-			struct sip_alg_stream probe = {};
-			u32 rest = 0;
-
-			msg_len = sip_alg_stream_message(&probe, err, &s->msg, len - off, &rest);
-			if (!msg_len || rest)
-				return NF_ACCEPT;
-		}
+		msg_len = sip_alg_stream_msg_len(err, &s->msg);
+		/* Part of a message, or one whose end is not known: not judged here. */
+		if (err && stream && (!msg_len || msg_len > len - off))
+			return NF_ACCEPT;
 		if (!err && s->msg.sdp.len)
 			err = sdp_alg_parse(p->buf, s->msg.sdp, max_media, &s->sdp);
 		if (err) {

@@ -93,12 +93,7 @@ void sip_alg_stream_parsed(struct sip_alg_stream *st, u32 seq, u32 len, u32 rest
 	st->skip = rest;
 }
 
-/*
- * How long the message is: as parsed, or as its header block says when the
- * parser did not accept it (complete headers with a Content-Length); 0 when
- * that is not known. From the start of what was parsed, CRLFs included.
- */
-static u32 sip_alg_stream_msg_len(int err, const struct sip_alg_msg *msg)
+u32 sip_alg_stream_msg_len(int err, const struct sip_alg_msg *msg)
 {
 	if (err == SIP_ALG_OK)
 		return msg->msg_len;

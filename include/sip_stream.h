@@ -81,6 +81,13 @@ enum sip_alg_segment sip_alg_stream_segment(struct sip_alg_stream *st,
 					    u32 *skip, u32 *fresh);
 
 /*
+ * How long the message is: as parsed, or as its header block says when the
+ * parser did not accept it (complete headers with a Content-Length); 0 when
+ * that is not known. From the start of what was parsed, CRLFs included.
+ */
+u32 sip_alg_stream_msg_len(int err, const struct sip_alg_msg *msg);
+
+/*
  * The parser said @err of the message at the current position, with @avail
  * bytes of the segment left from there. Returns how many of them the
  * message covers (*rest: how many more are still to come, else left as it
