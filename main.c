@@ -15,6 +15,7 @@
 
 #include "sip_alg.h"
 #include "sip_dialog.h"
+#include "sip_hold.h"
 #include "sip_netlink.h"
 #include "sip_pinhole.h"
 #include "sip_policy.h"
@@ -51,9 +52,12 @@ static int __net_init sip_alg_net_init(struct net *net)
 	ret = sip_alg_dialog_net_init(sn);
 	if (ret)
 		goto err_pin_exit;
-	ret = sip_alg_stats_net_init(net, sn);
+	ret = sip_alg_hold_net_init(sn);
 	if (ret)
 		goto err_dialog_exit;
+	ret = sip_alg_stats_net_init(net, sn);
+	if (ret)
+		goto err_hold_exit;
 	ret = sip_alg_sysctl_net_init(net, sn);
 	if (ret)
 		goto err_stats_exit;
@@ -61,6 +65,8 @@ static int __net_init sip_alg_net_init(struct net *net)
 
 err_stats_exit:
 	sip_alg_stats_net_exit(net);
+err_hold_exit:
+	sip_alg_hold_net_exit(sn);
 err_dialog_exit:
 	sip_alg_dialog_net_exit(sn);
 err_pin_exit:
@@ -96,6 +102,7 @@ static void __net_exit sip_alg_net_exit(struct net *net)
 	struct sip_alg_net *sn = sip_alg_pernet(net);
 
 	sip_alg_sysctl_net_exit(sn);
+	sip_alg_hold_net_exit(sn);
 	sip_alg_dialog_net_exit(sn);
 	sip_alg_check_leaks(sn);
 	sip_alg_stats_net_exit(net);
@@ -115,6 +122,7 @@ static int __init sip_alg_init(void)
 {
 	int ret;
 
+	sip_alg_hold_init();
 	ret = sip_alg_dialog_module_init();
 	if (ret)
 		return ret;

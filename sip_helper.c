@@ -29,6 +29,7 @@
 #include "sip_compat.h"
 #include "sip_dialog.h"
 #include "sip_events.h"
+#include "sip_hold.h"
 #include "sip_policy.h"
 #include "sip_stream.h"
 
@@ -230,13 +231,27 @@ static u32 sip_alg_stream_skip(struct sip_alg_pkt *p, struct sip_alg_stream *st,
 }
 
 /*
+ * Whether the first bytes of a stream's message that goes on in the next
+ * segment may be held back: @avail of them are here.
+ */
+static bool sip_alg_may_hold(struct sip_alg_pkt *p, const struct sip_alg_msg *msg, u32 avail)
+{
+	u32 need = max(sip_alg_stream_msg_len(SIP_ALG_E_INCOMPLETE, msg), avail);
+
+	return sip_alg_hold_room(p->sn, p->ct, p->dir, need);
+}
+
+/*
  * Handle the messages of the payload from byte @off on; only those that end
  * within its first @fresh bytes (as it came) are acted on. @st is the stream
  * of a TCP segment (NULL for a datagram), told how much of its last message
- * is still to come. *grown: what the rewrites added to the payload's length.
+ * is still to come. With @keep, a last message that goes on in the next
+ * segment is left alone for the caller to hold back: *keep is where it
+ * begins (U32_MAX: none). *grown: what the rewrites added to the payload's
+ * length.
  */
 static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, u32 off,
-			   u32 fresh, struct sip_alg_stream *st, s32 *grown)
+			   u32 fresh, struct sip_alg_stream *st, u32 *keep, s32 *grown)
 {
 	u32 len = p->skb->len - p->payloadoff, rest = 0, start = off, used;
 	int verdict, delta, err;
@@ -283,6 +298,11 @@ static int sip_alg_process(struct sip_alg_pkt *p, struct sip_alg_scratch *s, u32
 		/* Before parsing: a failure's event names this message, not the last one. */
 		p->buf = buf + off;
 		err = sip_alg_parse(buf + off, len - off, st, &s->msg);
+		if (err == SIP_ALG_E_INCOMPLETE && keep &&
+		    sip_alg_may_hold(p, &s->msg, len - off)) {
+			*keep = off;
+			break;
+		}
 		if (err && st) {
 			used = sip_alg_stream_skip(p, st, err, len - off, &rest);
 			if (!used)
@@ -331,25 +351,14 @@ out_lost:
 
 /*
  * The state of both directions of a TCP connection lives in the conntrack's
- * helper area: it goes with the conntrack, whatever way that dies.
+ * helper area: it goes with the conntrack, whatever way that dies. Only
+ * bytes held back live outside (sip_hold.c), found by the conntrack.
  */
 struct sip_alg_tcp_conn {
 	struct sip_alg_stream dir[IP_CT_DIR_MAX];
 };
 
 static_assert(sizeof(struct sip_alg_tcp_conn) <= sizeof_field(struct nf_conn_help, data));
-
-/*
- * Segments of one direction are taken in order, one at a time: a TCP
- * sender's retransmission timer and its writer may run on two CPUs.
- */
-#define SIP_ALG_TCP_LOCKS_BITS	6
-static spinlock_t sip_alg_tcp_locks[1 << SIP_ALG_TCP_LOCKS_BITS];
-
-static spinlock_t *sip_alg_tcp_lock(const struct nf_conn *ct)
-{
-	return &sip_alg_tcp_locks[hash_ptr(ct, SIP_ALG_TCP_LOCKS_BITS)];
-}
 
 /*
  * Cut the first @len bytes, which the receiver had in an earlier segment,
@@ -373,6 +382,230 @@ static bool sip_alg_tcp_cut(struct sip_alg_pkt *p, u32 len)
 	return true;
 }
 
+/*
+ * Whether a correction at @pos would be recorded: nf_ct_seqadj keeps one
+ * correction point per direction and ignores one that does not lie after it.
+ */
+static bool sip_alg_tcp_may_correct(const struct sip_alg_pkt *p, u32 pos)
+{
+	const struct nf_conn_seqadj *seqadj = nfct_seqadj(p->ct);
+	const struct nf_ct_seqadj *this_way;
+
+	if (!seqadj || !test_bit(IPS_SEQ_ADJUST_BIT, &p->ct->status))
+		return false;
+	this_way = &seqadj->seq[p->dir];
+	return this_way->offset_before == this_way->offset_after ||
+	       (s32)(this_way->correction_pos - pos) < 0;
+}
+
+/*
+ * Turn the segment into a one-byte copy of the last byte the receiver got,
+ * placed at @seq: the receiver acknowledges it at once as a duplicate, and
+ * nf_ct_seqadj translates that acknowledgment to cover all the sender sent,
+ * held bytes included. The sender's timers and its Nagle wait for nothing.
+ */
+static bool sip_alg_tcp_ask_ack(struct sip_alg_pkt *p, const struct sip_alg_stream *st,
+				u32 seq)
+{
+	u32 len = p->skb->len - p->payloadoff;
+	struct tcphdr *th;
+	__be32 old;
+
+	if (!__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff, 0, len,
+					(const char *)&st->tail, 1, false))
+		return false;
+	if (skb_is_gso(p->skb))
+		skb_gso_reset(p->skb);
+	th = (struct tcphdr *)(p->skb->data + p->protoff);
+	old = th->seq;
+	th->seq = htonl(seq);
+	inet_proto_csum_replace4(&th->check, p->skb, old, th->seq, false);
+	return true;
+}
+
+/*
+ * A segment that grew past the route's MTU (held bytes put back in front of
+ * it) is cut into segments on its way out, as if its sender had sent it
+ * that large: TCP sets DF, and it would otherwise be dropped for its size.
+ */
+static void sip_alg_tcp_fit(struct sip_alg_pkt *p)
+{
+	struct sk_buff *skb = p->skb;
+	struct skb_shared_info *shinfo;
+	unsigned int mtu;
+
+	if (skb_is_gso(skb) || !skb_dst(skb))
+		return;
+	mtu = dst_mtu(skb_dst(skb));
+	if (skb->len <= mtu || mtu <= p->payloadoff)
+		return;
+	shinfo = skb_shinfo(skb);
+	shinfo->gso_size = mtu - p->payloadoff;
+	shinfo->gso_type = nf_ct_l3num(p->ct) == NFPROTO_IPV4 ? SKB_GSO_TCPV4 : SKB_GSO_TCPV6;
+	shinfo->gso_segs = DIV_ROUND_UP(skb->len - p->payloadoff, shinfo->gso_size);
+}
+
+/* Remember the last byte the receiver was sent in order, for sip_alg_tcp_ask_ack(). */
+static void sip_alg_tcp_note_tail(struct sip_alg_pkt *p, struct sip_alg_stream *st)
+{
+	const u8 *b;
+	u8 copy;
+
+	if (p->skb->len <= p->payloadoff)
+		return;
+	b = skb_header_pointer(p->skb, p->skb->len - 1, 1, &copy);
+	if (b)
+		st->tail = *b;
+}
+
+static void sip_alg_tcp_correct(struct sip_alg_pkt *p, u32 pos, s32 delta)
+{
+	if (delta)
+		nf_ct_seqadj_set(p->ct, p->ctinfo, htonl(pos), delta);
+}
+
+/*
+ * Conntrack's window check places an acknowledgment against a correction
+ * point without taking off the offset before it (nf_ct_seq_offset()),
+ * where nf_ct_seqadj translates it right. A release is a short segment
+ * whose correction makes up for a long message: the receiver's next
+ * acknowledgments would fall on the wrong side and be taken for invalid
+ * (a ruleset that drops those would stall the connection, and the helper
+ * never sees them). The receiver's packets on a connection that held
+ * bytes back are therefore not checked against the window; the receiver's
+ * own TCP still is.
+ */
+static void sip_alg_tcp_liberal(struct sip_alg_pkt *p)
+{
+	struct ip_ct_tcp_state *receiver = &p->ct->proto.tcp.seen[!p->dir];
+
+	if (receiver->flags & IP_CT_TCP_FLAG_BE_LIBERAL)
+		return;
+	spin_lock(&p->ct->lock);
+	receiver->flags |= IP_CT_TCP_FLAG_BE_LIBERAL;
+	spin_unlock(&p->ct->lock);
+}
+
+/* The GC gave up the bytes held back: the receiver will never have them. */
+static int sip_alg_tcp_hold_lost(struct sip_alg_pkt *p, struct sip_alg_stream *st)
+{
+	sip_alg_stream_stop(st);
+	return sip_alg_fail(p, SIP_ALG_STAT_TCP_UNFOLLOWED,
+			    "bytes held back were given up: the message did not come whole in time");
+}
+
+/*
+ * The sender ended its stream (FIN) within a message held back: the held
+ * bytes go out as they came, in front of the FIN.
+ */
+static int sip_alg_tcp_release(struct sip_alg_pkt *p, struct sip_alg_stream *st)
+{
+	struct sip_alg_hold *h = sip_alg_hold_find(p->sn, p->ct, p->dir);
+	u32 held;
+
+	sip_alg_stream_stop(st);
+	if (!h)
+		return NF_ACCEPT;
+	held = h->len;
+	if (!__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff, 0, 0,
+					(const char *)h->data, held, false))
+		return NF_DROP;
+	sip_alg_hold_free(p->sn, h);
+	sip_alg_tcp_correct(p, p->seq, held);
+	sip_alg_tcp_fit(p);
+	return sip_alg_fail(p, SIP_ALG_STAT_FAIL_TCP_PARTIAL,
+			    "SIP message cut by the end of the stream");
+}
+
+/*
+ * A segment in order: its messages are handled behind the bytes held back
+ * (put back in front of it), and a last message that goes on in the next
+ * segment is held back in turn. One sequence adjustment per packet covers
+ * all: rewrites, bytes put back and bytes taken out.
+ */
+static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
+			     struct sip_alg_stream *st, u32 skip, u32 fresh, bool syn, bool fin)
+{
+	u32 len = p->skb->len - p->payloadoff, held = 0, keep = U32_MAX, tail;
+	struct sip_alg_hold *h = NULL;
+	bool may_hold;
+	const u8 *buf;
+	s32 grown;
+	int verdict;
+
+	if (st->holding) {
+		h = sip_alg_hold_find(p->sn, p->ct, p->dir);
+		if (!h)
+			return sip_alg_tcp_hold_lost(p, st);
+		held = h->len;
+	}
+	/*
+	 * Not on a SYN or FIN, nor in observe mode, nor when the last segment
+	 * is parsed again (its correction is recorded already). A segment all
+	 * held needs a correction point just before it (sip_alg_tcp_ask_ack()).
+	 */
+	may_hold = !syn && !fin && fresh >= p->skb->len - p->payloadoff &&
+		   READ_ONCE(p->sn->cfg.mode) != SIP_ALG_MODE_OBSERVE &&
+		   sip_alg_tcp_may_correct(p, p->seq - 1);
+	/*
+	 * Made writable first, a packet only shrinks without failing: once
+	 * bytes are held, taking them out of it cannot go wrong.
+	 */
+	if ((may_hold || held) && skb_ensure_writable(p->skb, p->skb->len))
+		return NF_DROP;
+	if (held) {
+		if (!__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff, 0, 0,
+						(const char *)h->data, held, false)) {
+			sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
+			return NF_DROP;
+		}
+		fresh = U32_MAX;
+	}
+
+	p->seq -= held;
+	verdict = sip_alg_process(p, s, skip, fresh, st, may_hold ? &keep : NULL, &grown);
+	p->seq += held;
+	if (verdict != NF_ACCEPT)
+		return verdict;
+
+	if (keep == U32_MAX) {
+		if (h)
+			sip_alg_hold_free(p->sn, h);
+		sip_alg_tcp_correct(p, syn ? p->seq - 1 : p->seq, held + grown);
+		goto out_sent;
+	}
+
+	tail = p->skb->len - p->payloadoff - keep;
+	buf = skb_header_pointer(p->skb, p->payloadoff + keep, tail, s->in);
+	if (!buf || sip_alg_hold_keep(p->sn, p->ct, p->dir, buf, tail)) {
+		/* What was held is in the packet: the message passes as it is. */
+		sip_alg_stream_stop(st);
+		sip_alg_tcp_correct(p, p->seq, held + grown);
+		sip_alg_fail(p, SIP_ALG_STAT_TCP_UNFOLLOWED,
+			     "no memory to hold a cut message back");
+		goto out_sent;
+	}
+	sip_alg_stream_hold(st, tail);
+	sip_alg_count(p->sn, SIP_ALG_STAT_TCP_HELD);
+	sip_alg_tcp_liberal(p);
+
+	if (!keep) {
+		/* Nothing of it may go yet. The held bytes are safe already. */
+		if (!sip_alg_tcp_ask_ack(p, st, p->seq + len - 1))
+			return NF_DROP;
+		sip_alg_tcp_correct(p, p->seq - 1, -(s32)len);
+		return NF_ACCEPT;
+	}
+	if (!__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff, keep, tail, "", 0,
+					false))
+		return NF_DROP;
+	sip_alg_tcp_correct(p, p->seq, held + grown - tail);
+out_sent:
+	sip_alg_tcp_fit(p);
+	sip_alg_tcp_note_tail(p, st);
+	return NF_ACCEPT;
+}
+
 static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const struct tcphdr *th)
 {
 	struct sip_alg_tcp_conn *conn = nfct_help_data(p->ct);
@@ -381,12 +614,11 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 	const struct sip_alg_stream *opener = NULL;
 	struct sip_alg_stream saved;
 	enum sip_alg_segment seg;
+	bool syn = th->syn, fin = th->fin;
 	int verdict = NF_ACCEPT;
-	bool syn = th->syn;
-	s32 grown;
 
 	/* An acknowledgment alone, the most common segment: nothing to do. */
-	if (!len && !syn)
+	if (!len && !syn && !fin)
 		return NF_ACCEPT;
 	/* th may point into the data a rewrite moves: read it before. */
 	p->seq = ntohl(th->seq);
@@ -397,8 +629,12 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 		sip_alg_stream_syn(st, p->seq);
 		p->seq++;
 	}
-	if (!len)
+	if (!len) {
+		if (fin && st->holding && st->state == SIP_ALG_STREAM_FOLLOW &&
+		    p->seq == st->next)
+			verdict = sip_alg_tcp_release(p, st);
 		goto out_unlock;
+	}
 
 	saved = *st;
 	seg = sip_alg_stream_segment(st, opener, p->seq, len, &skip, &fresh);
@@ -423,15 +659,14 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 
 	switch (seg) {
 	case SIP_ALG_SEG_PARSE:
-		verdict = sip_alg_process(p, s, skip, fresh, st, &grown);
-		/* One adjustment per packet, whatever the number of edits. */
-		if (verdict == NF_ACCEPT && grown)
-			nf_ct_seqadj_set(p->ct, p->ctinfo, htonl(syn ? p->seq - 1 : p->seq), grown);
+		verdict = sip_alg_tcp_parse(p, s, st, skip, fresh, syn, fin);
 		/* A dropped segment was not taken: TCP sends it again. */
 		if (verdict != NF_ACCEPT)
 			*st = saved;
 		break;
 	case SIP_ALG_SEG_CONTINUATION:
+		sip_alg_tcp_note_tail(p, st);
+		break;
 	case SIP_ALG_SEG_UNFOLLOWED:
 		break;
 	case SIP_ALG_SEG_OPENER_NOT_SIP:
@@ -447,6 +682,15 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 	case SIP_ALG_SEG_SEEN_PREFIX:
 		/* A SYN sent again with data: its first byte is the SYN's. */
 		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
+		break;
+	case SIP_ALG_SEG_HELD_AGAIN:
+		/* Its sender missed the acknowledgment of bytes held back. */
+		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
+		if (!sip_alg_hold_find(p->sn, p->ct, p->dir))
+			sip_alg_tcp_hold_lost(p, st);
+		else if (!sip_alg_tcp_ask_ack(p, st, st->next - 1)) {
+			verdict = NF_DROP;
+		}
 		break;
 	case SIP_ALG_SEG_PART_OF_LAST:
 		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
@@ -502,9 +746,16 @@ static int sip_alg_help(struct sk_buff *skb, unsigned int protoff,
 		/*
 		 * A dnat rule runs before nft assigns the helper, so the conntrack
 		 * may lack the room for the sequence adjustment a rewrite needs.
+		 * The kernel may decide whether to adjust a packet before its
+		 * helper runs: adjusted from the first, a packet's own correction
+		 * applies to it too (sip_alg_tcp_ask_ack() needs that).
 		 */
-		if (!nf_ct_is_confirmed(ct) && !nfct_seqadj(ct))
-			nfct_seqadj_ext_add(ct);
+		if (!nf_ct_is_confirmed(ct)) {
+			if (!nfct_seqadj(ct))
+				nfct_seqadj_ext_add(ct);
+			if (nfct_seqadj(ct))
+				set_bit(IPS_SEQ_ADJUST_BIT, &ct->status);
+		}
 		th = skb_header_pointer(skb, protoff, sizeof(_th), &_th);
 		if (!th)
 			return NF_ACCEPT;
@@ -527,7 +778,7 @@ static int sip_alg_help(struct sk_buff *skb, unsigned int protoff,
 		verdict = sip_alg_tcp(&p, *this_cpu_ptr(&sip_alg_scratch), th);
 	else
 		verdict = sip_alg_process(&p, *this_cpu_ptr(&sip_alg_scratch), 0, U32_MAX,
-					  NULL, &grown);
+					  NULL, NULL, &grown);
 	local_bh_enable();
 	return verdict;
 }
@@ -591,9 +842,6 @@ int sip_alg_helper_init(void)
 		/* Not -EEXIST, which modprobe takes for "already loaded". */
 		return -EBUSY;
 	}
-
-	for (i = 0; i < ARRAY_SIZE(sip_alg_tcp_locks); i++)
-		spin_lock_init(&sip_alg_tcp_locks[i]);
 
 	ret = sip_alg_scratch_alloc();
 	if (ret)

@@ -45,6 +45,9 @@ enum sip_alg_segment sip_alg_stream_segment(struct sip_alg_stream *st,
 	if (seq != st->next) {
 		if (seq_before(st->next, seq))
 			return SIP_ALG_SEG_GAP;
+		if (st->holding && !seq_before(st->next, seq + len) &&
+		    seq_before(st->next - st->held, seq + len))
+			return SIP_ALG_SEG_HELD_AGAIN;
 		if (!st->last_valid) {
 			if (!seq_before(st->next, seq + len))
 				return SIP_ALG_SEG_RESENT;
@@ -75,9 +78,15 @@ enum sip_alg_segment sip_alg_stream_segment(struct sip_alg_stream *st,
 	}
 
 	st->last = seq;
+	st->taken = 1;
+	/* Parsed again from the first byte held; not to be redone when resent. */
+	if (st->holding) {
+		st->last_valid = 0;
+		*skip = 0;
+		return SIP_ALG_SEG_PARSE;
+	}
 	st->last_skip = st->skip;
 	st->last_valid = st->skip <= 0xffff;
-	st->taken = 1;
 	if (st->skip >= len) {
 		st->skip -= len;
 		st->next = seq + len;
@@ -90,7 +99,16 @@ enum sip_alg_segment sip_alg_stream_segment(struct sip_alg_stream *st,
 void sip_alg_stream_parsed(struct sip_alg_stream *st, u32 seq, u32 len, u32 rest)
 {
 	st->next = seq + len;
+	st->holding = 0;
 	st->skip = rest;
+}
+
+void sip_alg_stream_hold(struct sip_alg_stream *st, u32 held)
+{
+	st->holding = 1;
+	st->held = held;
+	/* The held bytes are gone from the segment: it cannot be parsed again alike. */
+	st->last_valid = 0;
 }
 
 u32 sip_alg_stream_msg_len(int err, const struct sip_alg_msg *msg)

@@ -41,6 +41,10 @@ static unsigned int max_pins;
 module_param(max_pins, uint, 0644);
 MODULE_PARM_DESC(max_pins,
 		 "pinholes per netns; 0: three quarters of the default nf_conntrack_expect_max, i.e. 3 x expect_hashsize (default 0)");
+static unsigned int tcp_hold_max = SIP_ALG_MAX_MSG_LEN;
+module_param(tcp_hold_max, uint, 0644);
+MODULE_PARM_DESC(tcp_hold_max,
+		 "bytes of a SIP message cut by a TCP segment end held back per connection until it is whole; 0: none (default 65535)");
 static bool direct_media;
 module_param(direct_media, bool, 0644);
 MODULE_PARM_DESC(direct_media, "accept media only from the signalling peer (default off)");
@@ -64,6 +68,7 @@ static const unsigned int sip_alg_media_max = SDP_ALG_MAX_MEDIA;
 static const unsigned int sip_alg_call_pins_min = 2;
 static const unsigned int sip_alg_call_pins_max = SIP_ALG_MAX_PINS;
 static const unsigned int sip_alg_limit_max = INT_MAX;
+static const unsigned int sip_alg_hold_max = SIP_ALG_MAX_MSG_LEN;
 
 #define SIP_ALG_UINT(_name, _min, _max) {			\
 	.procname	= _name,					\
@@ -117,6 +122,7 @@ enum {
 	SIP_ALG_SYSCTL_MAX_SOURCE_PINS,
 	SIP_ALG_SYSCTL_MAX_SOURCE_CALLS,
 	SIP_ALG_SYSCTL_MAX_PINS,
+	SIP_ALG_SYSCTL_TCP_HOLD_MAX,
 	SIP_ALG_SYSCTL_DIRECT_MEDIA,
 	SIP_ALG_SYSCTL_DIRECT_SIGNALLING,
 	SIP_ALG_SYSCTL_DROP_MALFORMED,
@@ -175,6 +181,8 @@ static struct ctl_table sip_alg_sysctl_template[SIP_ALG_SYSCTL_NR + 1] = {
 							  &sip_alg_limit_max),
 	/* The kernel counts expectations per netns: no ceiling needed here. */
 	[SIP_ALG_SYSCTL_MAX_PINS] = SIP_ALG_UINT("max_pins", SYSCTL_ZERO, &sip_alg_limit_max),
+	[SIP_ALG_SYSCTL_TCP_HOLD_MAX] = SIP_ALG_UINT("tcp_hold_max", SYSCTL_ZERO,
+						     &sip_alg_hold_max),
 	[SIP_ALG_SYSCTL_DIRECT_MEDIA] = SIP_ALG_BOOL("direct_media"),
 	[SIP_ALG_SYSCTL_DIRECT_SIGNALLING] = SIP_ALG_BOOL("direct_signalling"),
 	[SIP_ALG_SYSCTL_DROP_MALFORMED] = SIP_ALG_BOOL("drop_malformed"),
@@ -202,6 +210,7 @@ void sip_alg_config_init(struct sip_alg_config *cfg, const struct sip_alg_config
 	cfg->max_source_pins = min(READ_ONCE(max_source_pins), sip_alg_limit_max);
 	cfg->max_source_calls = clamp(READ_ONCE(max_source_calls), 1U, sip_alg_limit_max);
 	cfg->max_pins = min(READ_ONCE(max_pins), sip_alg_limit_max);
+	cfg->tcp_hold_max = min(READ_ONCE(tcp_hold_max), sip_alg_hold_max);
 	if (host) {
 		cfg->max_dialogs = min(cfg->max_dialogs, READ_ONCE(host->max_dialogs));
 		cfg->max_call_pins = min(cfg->max_call_pins, READ_ONCE(host->max_call_pins));
@@ -232,6 +241,7 @@ int sip_alg_sysctl_net_init(struct net *net, struct sip_alg_net *sn)
 	t[SIP_ALG_SYSCTL_MAX_SOURCE_PINS].data = &sn->cfg.max_source_pins;
 	t[SIP_ALG_SYSCTL_MAX_SOURCE_CALLS].data = &sn->cfg.max_source_calls;
 	t[SIP_ALG_SYSCTL_MAX_PINS].data = &sn->cfg.max_pins;
+	t[SIP_ALG_SYSCTL_TCP_HOLD_MAX].data = &sn->cfg.tcp_hold_max;
 	if (!net_eq(net, &init_net)) {
 		const struct sip_alg_config *host = &sip_alg_pernet(&init_net)->cfg;
 

@@ -53,6 +53,8 @@ enum sip_alg_stat {
 	SIP_ALG_STAT_TCP_UNFOLLOWED,	/* ... lost track of where messages begin */
 	SIP_ALG_STAT_TCP_OUT_OF_ORDER,	/* a segment after a gap, dropped */
 	SIP_ALG_STAT_TCP_RESENT,	/* old data sent again, passed as it came */
+	SIP_ALG_STAT_TCP_HELD,		/* segments that ended in a message, held back */
+	SIP_ALG_STAT_TCP_HOLD_EXPIRED,	/* ... that did not come whole in time */
 	SIP_ALG_STAT_FAIL_PLAN,
 	SIP_ALG_STAT_FAIL_MANGLE,
 	SIP_ALG_STAT_FAIL_NO_DIALOG,	/* dialog table full or out of memory */
@@ -79,6 +81,7 @@ struct sip_alg_config {
 	unsigned int max_source_pins;	/* ... all calls one address started */
 	unsigned int max_source_calls;	/* calls one address may start */
 	unsigned int max_pins;		/* ... the netns; 0: 3 x nf_conntrack expect_hashsize */
+	unsigned int tcp_hold_max;	/* bytes of a cut message held back per connection */
 	u8 direct_media;		/* media only from the signalling peer */
 	u8 direct_signalling;		/* registered contact reachable from the registrar only */
 	u8 drop_malformed;
@@ -106,6 +109,12 @@ struct sip_alg_net {
 	struct ctl_table_header *sysctl;
 	struct sip_alg_config cfg;
 	struct sip_alg_stats __percpu *stats;
+	/* TCP bytes held back (sip_hold.c), by conntrack and direction. */
+	struct rhashtable holds;
+	spinlock_t hold_lock;		/* the list and the charge */
+	struct list_head hold_fifo;	/* oldest first */
+	unsigned long hold_bytes;	/* charged to tcp_hold_total */
+	struct delayed_work hold_gc;
 	/* Static maps and the SDP strip list, replaced whole under policy_mutex. */
 	struct sip_alg_policy __rcu *policy;
 	struct mutex policy_mutex;	/* serialises netlink changes of the policy */

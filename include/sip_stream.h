@@ -29,6 +29,7 @@ enum sip_alg_segment {
 	SIP_ALG_SEG_RESENT,		/* data seen before the last segment only: passed */
 	SIP_ALG_SEG_PART_OF_LAST,	/* part of the last segment again: drop */
 	SIP_ALG_SEG_GAP,		/* data missing before it: drop, TCP sends it again */
+	SIP_ALG_SEG_HELD_AGAIN,		/* ends in bytes held back: ask the receiver to ack */
 };
 
 /*
@@ -37,13 +38,18 @@ enum sip_alg_segment {
  */
 struct sip_alg_stream {
 	u32 next;			/* sequence number of the next byte in order */
-	u32 skip;			/* bytes still to come of a message passed unmodified */
+	union {
+		u32 skip;		/* bytes still to come of a message passed unmodified */
+		u32 held;		/* while holding: the bytes before next held back */
+	};
 	u32 last;			/* sequence number of the last segment taken in order */
 	u16 last_skip;			/* skip at its start, to parse it again when resent */
-	u8 state;			/* enum sip_alg_stream_state */
+	u8 state:2;			/* enum sip_alg_stream_state */
 	u8 last_valid:1;		/* last and last_skip say where its messages begin */
 	u8 sip:1;			/* a SIP message was seen on it */
 	u8 taken:1;			/* a segment with data was taken in order */
+	u8 holding:1;			/* a message's first bytes are held back */
+	u8 tail;			/* the last byte the receiver was sent in order */
 };
 
 /*
@@ -75,6 +81,10 @@ void sip_alg_stream_syn(struct sip_alg_stream *st, u32 seq);
  * the segment again. Part of the last segment alone is
  * SIP_ALG_SEG_PART_OF_LAST and is dropped, as the part of its rewrite it
  * stands for is not known (the receiver has it, or TCP sends it again).
+ *
+ * While bytes are held back (sip_alg_stream_hold()), a segment in order is
+ * SIP_ALG_SEG_PARSE from the first byte held, and one that ends within
+ * them is SIP_ALG_SEG_HELD_AGAIN: its sender missed the acknowledgment.
  */
 enum sip_alg_segment sip_alg_stream_segment(struct sip_alg_stream *st,
 					    const struct sip_alg_stream *opener, u32 seq, u32 len,
@@ -103,6 +113,12 @@ u32 sip_alg_stream_message(struct sip_alg_stream *st, int err, const struct sip_
  * boundary). Lengths are the sender's, before any rewrite.
  */
 void sip_alg_stream_parsed(struct sip_alg_stream *st, u32 seq, u32 len, u32 rest);
+
+/*
+ * The last @held bytes of the segment just parsed, up to next, are a
+ * message's first bytes, held back until it is whole.
+ */
+void sip_alg_stream_hold(struct sip_alg_stream *st, u32 held);
 
 /* Stop following the stream: where messages begin is no longer known. */
 void sip_alg_stream_stop(struct sip_alg_stream *st);

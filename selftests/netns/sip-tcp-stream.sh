@@ -3,9 +3,11 @@
 #
 # SIP over TCP followed as a byte stream (docs/tcp.md): several messages in
 # one segment each rewritten with one sequence adjustment, a message cut by
-# a segment end, 300 exchanges on one connection (then again with loss,
-# duplicates and reordering), and NAT slipstreaming. IPv4 and IPv6; the
-# scenarios are in selftests/lib/tcpstream.py.
+# a segment end, an INVITE and a 200 with SDP cut at every offset (one
+# connection each, a few seconds in all) and in three, each compared with
+# the same message sent whole, 300 exchanges on one connection (then again
+# with loss, duplicates and reordering), and NAT slipstreaming. IPv4 and
+# IPv6; the scenarios are in selftests/lib/tcpstream.py.
 
 set -eu
 . "$(dirname "$0")/../lib/test.sh"
@@ -23,6 +25,8 @@ SCENARIOS=$SELFTESTS/lib/tcpstream.py
 
 scenario pipelined
 scenario split
+scenario split-invites
+scenario split-answers
 scenario slipstream
 scenario long
 

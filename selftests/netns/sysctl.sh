@@ -21,7 +21,7 @@ key=net.netfilter.sip_alg
 value() { "$@" sysctl -n "$key.$name"; }
 
 for name in grace sip_timeout max_media max_dialogs max_source_calls max_call_pins \
-	max_source_pins max_pins direct_media direct_signalling drop_malformed; do
+	max_source_pins max_pins tcp_hold_max direct_media direct_signalling drop_malformed; do
 	[ -n "$(name=$name value in_router)" ] || fail "$key.$name is missing in the router"
 done
 

@@ -256,8 +256,153 @@ static void test_segments(void)
 	   "a segment inside it is a continuation");
 }
 
+/* The helper's TCP path with holding back (sip_helper.c, sip_alg_tcp_parse). */
+struct hold_run {
+	struct stream_run r;
+	char held[2048];
+	u32 held_len;
+	unsigned int n_held;		/* segments that ended with bytes held */
+};
+
+static enum sip_alg_segment feed_hold(struct hold_run *h, const char *stream, u32 off, u32 len,
+				      const u32 *real, unsigned int n_real)
+{
+	static struct sip_alg_msg msg;
+	u32 skip = 0, fresh, pos, rest = 0, held = 0, base, total, i;
+	struct stream_run *r = &h->r;
+	enum sip_alg_segment seg;
+	static char buf[4096];
+	bool known;
+	int err;
+
+	seg = sip_alg_stream_segment(&r->st, NULL, isn + 1 + off, len, &skip, &fresh);
+	if (seg != SIP_ALG_SEG_PARSE)
+		return seg;
+	if (r->st.holding)
+		held = h->held_len;
+	memcpy(buf, h->held, held);
+	memcpy(buf + held, stream + off, len);
+	total = held + len;
+	base = off - held;
+	for (pos = skip; pos < total; ) {
+		if (buf[pos] == '\r' || buf[pos] == '\n') {
+			pos++;
+			continue;
+		}
+		err = sip_alg_parse(buf + pos, total - pos, true, &msg);
+		if (err == SIP_ALG_E_INCOMPLETE)
+			break;
+		if (err || !sip_alg_stream_message(&r->st, err, &msg, total - pos, &rest)) {
+			sip_alg_stream_stop(&r->st);
+			return seg;
+		}
+		known = false;
+		for (i = 0; i < n_real; i++)
+			known |= real[i] == base + pos;
+		if (!known)
+			r->bad_start = true;
+		if (r->n_starts < MAX_MSGS * 4)
+			r->starts[r->n_starts++] = base + pos;
+		pos += msg.msg_len;
+	}
+	sip_alg_stream_parsed(&r->st, isn + 1 + base, total, rest);
+	if (pos < total) {
+		h->held_len = total - pos;
+		memmove(h->held, buf + pos, h->held_len);
+		sip_alg_stream_hold(&r->st, h->held_len);
+		h->n_held++;
+	}
+	return seg;
+}
+
+/* Whether each message was parsed once, at its start, and the stream kept. */
+static bool hold_run_ok(const struct hold_run *h, const u32 *real, unsigned int n)
+{
+	unsigned int i, j, seen;
+
+	if (h->r.bad_start || h->r.st.state != SIP_ALG_STREAM_FOLLOW || h->r.st.holding ||
+	    h->r.n_starts != n)
+		return false;
+	for (i = 0; i < n; i++) {
+		for (seen = 0, j = 0; j < h->r.n_starts; j++)
+			seen += h->r.starts[j] == real[i];
+		if (seen != 1)
+			return false;
+	}
+	return true;
+}
+
+static void test_holding(void)
+{
+	u32 real[3], len = 0, a, b, skip, fresh, held;
+	unsigned int wrong2 = 0, wrong3 = 0, n3 = 0;
+	static struct hold_run h;
+	char stream[2048];
+
+	real[0] = len;
+	len += sprintf(stream + len, "%s\r\n\r\n", invite);
+	real[1] = len;
+	len += sprintf(stream + len, "%s", options);
+	real[2] = len;
+	len += sprintf(stream + len, "%s", invite);
+
+	for (a = 1; a < len; a++) {
+		memset(&h, 0, sizeof(h));
+		sip_alg_stream_syn(&h.r.st, isn);
+		feed_hold(&h, stream, 0, a, real, 3);
+		feed_hold(&h, stream, a, len - a, real, 3);
+		wrong2 += !hold_run_ok(&h, real, 3);
+	}
+	ok(!wrong2, "held back: every cut of a %u-byte stream in two, each message parsed once, whole, at its start (%u wrong)",
+	   len, wrong2);
+
+	for (a = 1; a < len; a += 3) {
+		for (b = a + 1; b < len; b += 5) {
+			memset(&h, 0, sizeof(h));
+			sip_alg_stream_syn(&h.r.st, isn);
+			feed_hold(&h, stream, 0, a, real, 3);
+			feed_hold(&h, stream, a, b - a, real, 3);
+			feed_hold(&h, stream, b, len - b, real, 3);
+			wrong3 += !hold_run_ok(&h, real, 3);
+			n3++;
+		}
+	}
+	ok(!wrong3, "held back: %u cuts in three, each message parsed once, whole, at its start (%u wrong)",
+	   n3, wrong3);
+
+	/* Where segments fall while bytes are held: 100 of the INVITE, then 50 more. */
+	memset(&h, 0, sizeof(h));
+	sip_alg_stream_syn(&h.r.st, isn);
+	feed_hold(&h, stream, 0, 100, real, 3);
+	feed_hold(&h, stream, 100, 50, real, 3);
+	held = h.r.st.held;
+	ok(h.r.st.holding && held == 150 && h.r.st.next == isn + 151 && !h.r.st.last_valid,
+	   "a message in two segments, still not whole: all of it held (%u)", held);
+	ok(sip_alg_stream_segment(&h.r.st, NULL, isn + 101, 50, &skip, &fresh) ==
+	   SIP_ALG_SEG_HELD_AGAIN, "a held segment sent again asks for the acknowledgment");
+	ok(sip_alg_stream_segment(&h.r.st, NULL, isn + 1, 150, &skip, &fresh) ==
+	   SIP_ALG_SEG_HELD_AGAIN, "... and so do both of them together");
+	ok(sip_alg_stream_segment(&h.r.st, NULL, isn + 121, 50, &skip, &fresh) ==
+	   SIP_ALG_SEG_SEEN_PREFIX && skip == 30,
+	   "held bytes and new ones: the held part is to be cut (%u)", skip);
+	ok(sip_alg_stream_segment(&h.r.st, NULL, isn + 161, 10, &skip, &fresh) == SIP_ALG_SEG_GAP &&
+	   h.r.st.holding, "a segment after a gap is dropped, the bytes still held");
+	ok(feed_hold(&h, stream, 150, len - 150, real, 3) == SIP_ALG_SEG_PARSE &&
+	   hold_run_ok(&h, real, 3), "the rest in order: the held message is parsed whole");
+
+	/* Before the held bytes: passes as it came. */
+	memset(&h, 0, sizeof(h));
+	sip_alg_stream_syn(&h.r.st, isn);
+	feed_hold(&h, stream, 0, real[1] + 10, real, 3);
+	ok(h.r.st.holding && h.r.st.held == 10 && h.r.n_starts == 1,
+	   "a whole message, then the next one's first bytes: only those are held");
+	ok(sip_alg_stream_segment(&h.r.st, NULL, isn + 1, 100, &skip, &fresh) == SIP_ALG_SEG_RESENT,
+	   "data sent again from before the held bytes passes");
+}
+
 void test_stream_framing(void)
 {
 	test_every_cut();
 	test_segments();
+	test_holding();
 }
