@@ -29,6 +29,7 @@
 
 #include "sip_alg.h"
 #include "sip_compat.h"
+#include "sip_events.h"
 #include "sip_pinhole.h"
 #include "sip_policy.h"
 
@@ -206,6 +207,33 @@ static bool sip_alg_pin_budget(struct sip_alg_net *sn, const struct sip_alg_pins
 }
 
 /*
+ * Whether the signalling flow of @p may wait for one more expectation of
+ * @class. Over its helper's policy limit the kernel evicts the flow's
+ * oldest expectation of that class to make room, and on a trunk that is
+ * another call's pinhole: the new one is refused instead, as over a
+ * budget. Our policy asks for no limit, but kernels from 7.x on register
+ * it as NF_CT_EXPECT_MAX_CNT (255): the limit is read from the helper the
+ * kernel registered, not from our policy. The count includes expectations
+ * that timed out and wait for the conntrack GC, which the kernel would
+ * evict first: a pinhole may be refused that it would have let in.
+ */
+static bool sip_alg_pin_flow_room(const struct sip_alg_pkt *p, u8 class)
+{
+	const struct nf_conn_help *help = nfct_help(p->ct);
+	const struct nf_conntrack_helper *helper = rcu_dereference(help->helper);
+	unsigned int max;
+
+	/* NULL only while the helper is unregistered, which ends its expectations. */
+	max = helper ? helper->expect_policy[class].max_expected : 0;
+	if (!max || READ_ONCE(help->expecting[class]) < max)
+		return true;
+	sip_alg_count(p->sn, SIP_ALG_STAT_PINS_OVER_BUDGET);
+	sip_alg_log(p, "pinhole not opened",
+		    "the signalling flow waits for as many of its class as the kernel allows");
+	return false;
+}
+
+/*
  * A plain pinhole another call of ours already opened: the conntrack it
  * becomes may carry this call's media too, so neither call's end kills it.
  */
@@ -231,7 +259,7 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 	struct sip_alg_pin *pin;
 	int ret;
 
-	if (!sip_alg_pin_budget(p->sn, ps))
+	if (!sip_alg_pin_budget(p->sn, ps) || !sip_alg_pin_flow_room(p, spec->class))
 		return -ENOSPC;
 	pin = kmem_cache_zalloc(sip_alg_pin_cache, GFP_ATOMIC);
 	if (!pin)

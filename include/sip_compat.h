@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The few places where the kernels we build for differ. Each is decided by a
- * probe of the kernel's headers in Kbuild, not by version numbers, because
+ * probe that Kbuild compiles against the kernel's headers (probes/, whose
+ * results sip_alg_probes.h defines), not by version numbers, because
  * stable kernels receive such changes out of version order.
  */
 #ifndef _SIP_COMPAT_H
 #define _SIP_COMPAT_H
+
+#include "sip_alg_probes.h"
 
 /*
  * The helper a connection created from an expectation gets: newer kernels

@@ -9,6 +9,12 @@
 # the 200 take 256, each re-INVITE that moves the phone's media 128 more.
 # After six moves the call holds 1,024; the seventh opens none, counts
 # expect_failed, and still passes rewritten.
+#
+# Kernels from 7.x on let one signalling flow wait for at most 255
+# expectations of a class, and evict the oldest for a new one: there the
+# module refuses what is beyond (docs/design.md), so the second move opens
+# 63 of its 64 streams, the call holds 510 pinholes and later moves open
+# none. On every kernel, no pinhole opened is ever lost.
 
 set -euo pipefail
 . "$(dirname "$0")/../lib/test.sh"
@@ -33,6 +39,10 @@ from scenarios import Topo, check, outbound_call, run_in, stats, stats_delta
 from sipnet import sdp
 
 STREAMS, BOUND = 64, 1024
+# The signalling flow's limit per class, where the kernel has one (a
+# helper's max_expected of 0 means 255 from 7.x on); the call's single
+# flow reaches it before the call's own bound.
+FLOW_MAX = 255 if int(os.uname().release.split(".")[0]) >= 7 else None
 topo = Topo(4)
 phone, server = topo.phone, topo.server
 call = outbound_call(topo)
@@ -50,7 +60,15 @@ def pinholes():
     return len([ln for ln in table if ln.strip()])
 
 
+def room(held):
+    """How many more pinholes the call may open, RTP and RTCP alike."""
+    if FLOW_MAX is None:
+        return BOUND - held
+    return min(BOUND - held, 2 * (FLOW_MAX - held // 2))
+
+
 call.establish(offer(0), answer, provisional=())
+held = 256
 for k in range(1, 8):
     before = stats(topo)
     inv = call.request("INVITE", offer(k))
@@ -62,18 +80,22 @@ for k in range(1, 8):
     check(f"c=IN IP4 {topo.public}".encode() in inv.body, f"move {k}: c= is rewritten")
     d = stats_delta(before, stats(topo))
     created, failed = d.get("expect_created", 0), d.get("expect_failed", 0)
-    held = 256 + 128 * k
-    if held <= BOUND:
+    want = min(128, room(held))
+    if want == 128:
         check((created, failed) == (128, 0), f"move {k}: 128 pinholes opened, none failed "
               f"(created {created}, failed {failed})")
     else:
         over = d.get("pins_over_budget", 0)
-        check(created == 0 and failed > 0 and over > 0, f"move {k}: past {BOUND}, none "
-              f"opened, expect_failed and pins_over_budget rose (created {created}, "
+        check(created == want and failed > 0 and over > 0, f"move {k}: at the bound, "
+              f"{want} opened, expect_failed and pins_over_budget rose (created {created}, "
               f"failed {failed}, over budget {over})")
+    held += created
+    check(pinholes() == held, f"move {k}: none lost, {held} pinholes wait ({pinholes()} "
+          f"in the table)")
+full = BOUND if FLOW_MAX is None else 2 * FLOW_MAX
 s = stats(topo)
-check(s["expect_created"] == BOUND and pinholes() == BOUND,
-      f"the call holds {BOUND} pinholes (expect_created {s['expect_created']}, "
+check(s["expect_created"] == full and pinholes() == full,
+      f"the call holds {full} pinholes (expect_created {s['expect_created']}, "
       f"{pinholes()} in the table)")
 call.bye()
 PY
