@@ -503,13 +503,14 @@ static int sip_alg_tcp_release(struct sip_alg_pkt *p, struct sip_alg_stream *st)
 	struct sip_alg_hold *h = sip_alg_hold_find(p->sn, p->ct, p->dir);
 	u32 held;
 
-	sip_alg_stream_stop(st);
 	if (!h)
-		return NF_ACCEPT;
+		return sip_alg_tcp_hold_lost(p, st);
 	held = h->len;
+	/* Not taken: the FIN comes again. */
 	if (!__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff, 0, 0,
 					(const char *)h->data, held, false))
 		return NF_DROP;
+	sip_alg_stream_stop(st);
 	sip_alg_hold_free(p->sn, h);
 	sip_alg_tcp_correct(p, p->seq, held);
 	sip_alg_tcp_fit(p);
@@ -524,7 +525,8 @@ static int sip_alg_tcp_release(struct sip_alg_pkt *p, struct sip_alg_stream *st)
  * all: rewrites, bytes put back and bytes taken out.
  */
 static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
-			     struct sip_alg_stream *st, u32 skip, u32 fresh, bool syn, bool fin)
+			     struct sip_alg_stream *st, const struct sip_alg_stream *saved,
+			     u32 skip, u32 fresh, bool syn, bool fin)
 {
 	u32 len = p->skb->len - p->payloadoff, held = 0, keep = U32_MAX, tail;
 	struct sip_alg_hold *h = NULL;
@@ -552,12 +554,12 @@ static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
 	 * bytes are held, taking them out of it cannot go wrong.
 	 */
 	if ((may_hold || held) && skb_ensure_writable(p->skb, p->skb->len))
-		return NF_DROP;
+		goto drop_untaken;
 	if (held) {
 		if (!__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff, 0, 0,
 						(const char *)h->data, held, false)) {
 			sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
-			return NF_DROP;
+			goto drop_untaken;
 		}
 		fresh = U32_MAX;
 	}
@@ -566,7 +568,7 @@ static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
 	verdict = sip_alg_process(p, s, skip, fresh, st, may_hold ? &keep : NULL, &grown);
 	p->seq += held;
 	if (verdict != NF_ACCEPT)
-		return verdict;
+		goto drop_untaken;
 
 	if (keep == U32_MAX) {
 		if (h)
@@ -589,21 +591,29 @@ static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
 	sip_alg_count(p->sn, SIP_ALG_STAT_TCP_HELD);
 	sip_alg_tcp_liberal(p);
 
+	/*
+	 * The segment is taken and its bytes held: from here on the packet
+	 * only shrinks, which cannot fail on a writable one.
+	 */
 	if (!keep) {
-		/* Nothing of it may go yet. The held bytes are safe already. */
-		if (!sip_alg_tcp_ask_ack(p, st, p->seq + len - 1))
-			return NF_DROP;
+		/* Nothing of it may go yet: sent again, it is asked for again. */
 		sip_alg_tcp_correct(p, p->seq - 1, -(s32)len);
+		if (WARN_ON_ONCE(!sip_alg_tcp_ask_ack(p, st, p->seq + len - 1)))
+			return NF_DROP;
 		return NF_ACCEPT;
 	}
-	if (!__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff, keep, tail, "", 0,
-					false))
-		return NF_DROP;
+	WARN_ON_ONCE(!__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff, keep,
+						 tail, "", 0, false));
 	sip_alg_tcp_correct(p, p->seq, held + grown - tail);
 out_sent:
 	sip_alg_tcp_fit(p);
 	sip_alg_tcp_note_tail(p, st);
 	return NF_ACCEPT;
+
+drop_untaken:
+	/* TCP sends it again; what was held stays as it was. */
+	*st = *saved;
+	return NF_DROP;
 }
 
 static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const struct tcphdr *th)
@@ -659,10 +669,7 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 
 	switch (seg) {
 	case SIP_ALG_SEG_PARSE:
-		verdict = sip_alg_tcp_parse(p, s, st, skip, fresh, syn, fin);
-		/* A dropped segment was not taken: TCP sends it again. */
-		if (verdict != NF_ACCEPT)
-			*st = saved;
+		verdict = sip_alg_tcp_parse(p, s, st, &saved, skip, fresh, syn, fin);
 		break;
 	case SIP_ALG_SEG_CONTINUATION:
 		sip_alg_tcp_note_tail(p, st);
