@@ -695,9 +695,8 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
 		if (!sip_alg_hold_find(p->sn, p->ct, p->dir))
 			sip_alg_tcp_hold_lost(p, st);
-		else if (!sip_alg_tcp_ask_ack(p, st, st->next - 1)) {
+		else if (!sip_alg_tcp_ask_ack(p, st, st->next - 1))
 			verdict = NF_DROP;
-		}
 		break;
 	case SIP_ALG_SEG_PART_OF_LAST:
 		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
