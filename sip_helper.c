@@ -549,12 +549,6 @@ static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
 	may_hold = !syn && !fin && fresh >= p->skb->len - p->payloadoff &&
 		   READ_ONCE(p->sn->cfg.mode) != SIP_ALG_MODE_OBSERVE &&
 		   sip_alg_tcp_may_correct(p, p->seq - 1);
-	/*
-	 * Made writable first, a packet only shrinks without failing: once
-	 * bytes are held, taking them out of it cannot go wrong.
-	 */
-	if ((may_hold || held) && skb_ensure_writable(p->skb, p->skb->len))
-		goto drop_untaken;
 	if (held) {
 		if (!__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff, 0, 0,
 						(const char *)h->data, held, false)) {
@@ -577,8 +571,13 @@ static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
 		goto out_sent;
 	}
 
+	/*
+	 * Made writable before the bytes are held (only now: most segments
+	 * hold nothing), the packet then only shrinks, which cannot fail.
+	 */
 	tail = p->skb->len - p->payloadoff - keep;
-	buf = skb_header_pointer(p->skb, p->payloadoff + keep, tail, s->in);
+	buf = skb_ensure_writable(p->skb, p->skb->len) ? NULL :
+	      skb_header_pointer(p->skb, p->payloadoff + keep, tail, s->in);
 	if (!buf || sip_alg_hold_keep(p->sn, p->ct, p->dir, buf, tail)) {
 		/* What was held is in the packet: the message passes as it is. */
 		sip_alg_stream_stop(st);
@@ -591,10 +590,6 @@ static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
 	sip_alg_count(p->sn, SIP_ALG_STAT_TCP_HELD);
 	sip_alg_tcp_liberal(p);
 
-	/*
-	 * The segment is taken and its bytes held: from here on the packet
-	 * only shrinks, which cannot fail on a writable one.
-	 */
 	if (!keep) {
 		/* Nothing of it may go yet: sent again, it is asked for again. */
 		sip_alg_tcp_correct(p, p->seq - 1, -(s32)len);
