@@ -13,6 +13,7 @@
 
 #include <linux/udp.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_expect.h>
 #include <net/netfilter/nf_conntrack_seqadj.h>
 #include <net/netfilter/nf_nat.h>
@@ -54,6 +55,7 @@ bool sip_alg_nat_dir(const struct nf_conn *ct, enum ip_conntrack_dir dir,
 	return false;
 }
 
+/* @addr is the one the NAT changed of the sender of a message in @dir. */
 bool sip_alg_map_sender(const struct nf_conn *ct, enum ip_conntrack_dir dir,
 			const union nf_inet_addr *addr)
 {
@@ -61,6 +63,63 @@ bool sip_alg_map_sender(const struct nf_conn *ct, enum ip_conntrack_dir dir,
 
 	return nf_inet_addr_cmp(addr, &t->src.u3) &&
 	       !nf_inet_addr_cmp(&t->src.u3, &ct->tuplehash[!dir].tuple.dst.u3);
+}
+
+/* @addr is the public address of the receiver of a message in @dir. */
+bool sip_alg_map_receiver(const struct nf_conn *ct, enum ip_conntrack_dir dir,
+			  const union nf_inet_addr *addr)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[dir].tuple;
+
+	return nf_inet_addr_cmp(addr, &t->dst.u3) &&
+	       !nf_inet_addr_cmp(&t->dst.u3, &ct->tuplehash[!dir].tuple.src.u3);
+}
+
+/*
+ * @seen is the receiver's public address with a port other than this
+ * flow's. In a hairpin call it is another inside host, whose own flow to
+ * the sender of this message was given that port: then it is left as the
+ * sender wrote it, the way the sender (a proxy) reaches that host, and
+ * false is returned. A flow of the receiver's own gives its exact inside
+ * endpoint; with no flow at all, the port is taken to be one the receiver
+ * listens on, kept as it was (a TCP Contact, rewritten by address alone).
+ */
+static bool sip_alg_nat_receiver_port(const struct sip_alg_pkt *p,
+				      const struct sip_alg_endpoint *seen,
+				      struct sip_alg_endpoint *out)
+{
+	const struct nf_conntrack_tuple *t = &p->ct->tuplehash[p->dir].tuple;
+	const struct nf_conntrack_tuple *r = &p->ct->tuplehash[!p->dir].tuple;
+	const struct nf_conntrack_tuple_hash *h;
+	const struct nf_conntrack_tuple *inside;
+	struct nf_conntrack_tuple tuple;
+	struct nf_conn *owner;
+	bool ours;
+
+	memset(&tuple, 0, sizeof(tuple));
+	tuple.src.l3num = t->src.l3num;
+	tuple.src.u3 = t->src.u3;
+	tuple.src.u.all = t->src.u.all;
+	tuple.dst.u3 = t->dst.u3;
+	tuple.dst.u.all = htons(seen->port);
+	tuple.dst.protonum = t->dst.protonum;
+	h = nf_conntrack_find_get(nf_ct_net(p->ct), nf_ct_zone(p->ct), &tuple);
+	if (!h) {
+		sip_alg_endpoint_set(out, &r->src.u3, seen->family);
+		out->has_port = 1;
+		out->port = seen->port;
+		return true;
+	}
+	owner = nf_ct_tuplehash_to_ctrack(h);
+	inside = &owner->tuplehash[!NF_CT_DIRECTION(h)].tuple;
+	ours = nf_inet_addr_cmp(&inside->src.u3, &r->src.u3);
+	if (ours) {
+		sip_alg_endpoint_set(out, &inside->src.u3, seen->family);
+		out->has_port = 1;
+		out->port = ntohs(inside->src.u.all);
+	}
+	nf_ct_put(owner);
+	return ours;
 }
 
 /*
@@ -101,6 +160,15 @@ static bool sip_alg_nat_map(void *ctx, enum sip_alg_dir dir, const struct sip_al
 	}
 	if (sip_alg_tuple_addr_eq(&t->dst.u3, seen) &&
 	    !nf_inet_addr_cmp(&t->dst.u3, &r->src.u3)) {
+		/*
+		 * Media sent to the receiver's public address is another
+		 * inside party's (a hairpin call): its pinholes take it in
+		 * there, and only its own call knows where it leads.
+		 */
+		if (occ->field == SIP_ALG_F_SDP_CONN || occ->field == SIP_ALG_F_SDP_ORIGIN)
+			return false;
+		if (seen->has_port && seen->port != ntohs(t->dst.u.all))
+			return sip_alg_nat_receiver_port(p, seen, out);
 		sip_alg_endpoint_set(out, &r->src.u3, family);
 		out->has_port = seen->has_port;
 		out->port = seen->port == ntohs(t->dst.u.all) ? ntohs(r->src.u.all) : seen->port;

@@ -464,6 +464,13 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 		rtp.nat = SIP_ALG_PIN_NAT_DNAT;
 		rtcp.nat = SIP_ALG_PIN_NAT_DNAT;
 		rtcp.daddr = rtp.daddr;
+	} else if (p->nat && sip_alg_map_receiver(p->ct, p->dir, &rtp.real_addr)) {
+		/*
+		 * Media at the receiver's own public address belongs to
+		 * another inside party (a hairpin call), whose call opened
+		 * its pinholes; one here would only take its packets away.
+		 */
+		return;
 	} else {
 		rtp.daddr = rtp.real_addr;
 		rtcp.daddr = rtcp.real_addr;

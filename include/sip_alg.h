@@ -180,6 +180,8 @@ bool sip_alg_nat_dir(const struct nf_conn *ct, enum ip_conntrack_dir dir,
 		     enum sip_alg_dir *nat_dir);
 bool sip_alg_map_sender(const struct nf_conn *ct, enum ip_conntrack_dir dir,
 			const union nf_inet_addr *addr);
+bool sip_alg_map_receiver(const struct nf_conn *ct, enum ip_conntrack_dir dir,
+			  const union nf_inet_addr *addr);
 /* Returns how much the message grew (or shrank); 0 when it passed as it came. */
 int sip_alg_nat_rewrite(struct sip_alg_pkt *p, struct sip_alg_plan *plan, char *out);
 void sip_alg_nat_expected(struct nf_conn *ct, const union nf_inet_addr *addr, u16 port,
