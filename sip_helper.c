@@ -486,6 +486,102 @@ static void sip_alg_tcp_liberal(struct sip_alg_pkt *p)
 	spin_unlock(&p->ct->lock);
 }
 
+/* A fingerprint of the payload as it came, to know the segment again when sent again. */
+static bool sip_alg_tcp_fingerprint(const struct sip_alg_pkt *p, struct sip_alg_scratch *s,
+				    u64 *fp)
+{
+	u32 len = p->skb->len - p->payloadoff;
+	const u8 *buf;
+
+	if (len > sizeof(s->in))
+		return false;
+	buf = skb_header_pointer(p->skb, p->payloadoff, len, s->in);
+	if (!buf)
+		return false;
+	*fp = sip_alg_hold_fingerprint(buf, len);
+	return true;
+}
+
+/*
+ * The held bytes went out in front of the segment @rel says: kept, they
+ * can go again in front of it when it is sent again (lost after the
+ * router: the sender has no other copy of them). Returns @h, or NULL when
+ * they are not kept; the caller tells the stream.
+ */
+static struct sip_alg_hold *sip_alg_tcp_released(struct sip_alg_pkt *p,
+						 const struct sip_alg_stream *st,
+						 struct sip_alg_hold *h,
+						 const struct sip_alg_release *rel, bool known)
+{
+	if (!known || st->state != SIP_ALG_STREAM_FOLLOW) {
+		sip_alg_hold_free(p->sn, h);
+		return NULL;
+	}
+	sip_alg_hold_release(p->sn, h, rel);
+	return h;
+}
+
+/* The offset nf_ct_seqadj gives this direction's bytes at @seq. */
+static s32 sip_alg_tcp_offset(const struct sip_alg_pkt *p, u32 seq)
+{
+	const struct nf_conn_seqadj *seqadj = nfct_seqadj(p->ct);
+	const struct nf_ct_seqadj *this_way;
+
+	if (!seqadj)
+		return 0;
+	this_way = &seqadj->seq[p->dir];
+	return (s32)(seq - this_way->correction_pos) > 0 ? this_way->offset_after :
+							   this_way->offset_before;
+}
+
+/*
+ * The segment that went out with held bytes in front of it (@h keeps
+ * them), sent again: if it was lost after the router, the receiver has none
+ * of it. It gets the same bytes in front and the same tail cut off, and is
+ * rewritten alike, so that the correction it was given the first time fits
+ * it. Other bytes in its place pass as they came (the released ones are not
+ * theirs), and so does the segment once a later correction would place it
+ * elsewhere (nf_ct_seqadj keeps one correction point).
+ */
+static int sip_alg_tcp_release_again(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
+				     const struct sip_alg_stream *st, struct sip_alg_hold *h)
+{
+	u32 len = p->skb->len - p->payloadoff, front, tail;
+	struct sip_alg_stream again = *st;
+	s32 delta, grown;
+	int verdict;
+	u64 fp;
+
+	if (!sip_alg_tcp_fingerprint(p, s, &fp) || fp != h->rel.fingerprint ||
+	    sip_alg_tcp_offset(p, p->seq) != h->rel.offset)
+		return sip_alg_fail(p, SIP_ALG_STAT_TCP_RESENT,
+				    "a segment sent again where held bytes went out, not as it was");
+	front = h->released_len;
+	tail = h->rel.tail;
+	delta = h->rel.delta;
+	if ((tail && !__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff,
+						 len - tail, tail, "", 0, false)) ||
+	    !__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff, 0, 0,
+					(const char *)h->released, front, false)) {
+		sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
+		return NF_DROP;
+	}
+	sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
+	/* Parsed from the message's start as the first time, the stream left as it is. */
+	p->seq -= front;
+	verdict = sip_alg_process(p, s, 0, U32_MAX, &again, NULL, &grown);
+	p->seq += front;
+	if (verdict != NF_ACCEPT)
+		return verdict;
+	if (front + grown - tail != delta) {
+		/* The call changed meanwhile: the stream would be out of step. */
+		sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
+		return NF_DROP;
+	}
+	sip_alg_tcp_fit(p);
+	return NF_ACCEPT;
+}
+
 /* The GC gave up the bytes held back: the receiver will never have them. */
 static int sip_alg_tcp_hold_lost(struct sip_alg_pkt *p, struct sip_alg_stream *st)
 {
@@ -503,7 +599,7 @@ static int sip_alg_tcp_release(struct sip_alg_pkt *p, struct sip_alg_stream *st)
 	struct sip_alg_hold *h = sip_alg_hold_find(p->sn, p->ct, p->dir);
 	u32 held;
 
-	if (!h)
+	if (!h || !h->len)
 		return sip_alg_tcp_hold_lost(p, st);
 	held = h->len;
 	/* Not taken: the FIN comes again. */
@@ -529,15 +625,16 @@ static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
 			     u32 skip, u32 fresh, bool syn, bool fin)
 {
 	u32 len = p->skb->len - p->payloadoff, held = 0, keep = U32_MAX, tail;
-	struct sip_alg_hold *h = NULL;
-	bool may_hold;
+	struct sip_alg_release rel = { .seq = p->seq, .len = len };
+	struct sip_alg_hold *h = NULL, *kept = NULL;
+	bool may_hold, known = false;
 	const u8 *buf;
 	s32 grown;
 	int verdict;
 
 	if (st->holding) {
 		h = sip_alg_hold_find(p->sn, p->ct, p->dir);
-		if (!h)
+		if (!h || !h->len)
 			return sip_alg_tcp_hold_lost(p, st);
 		held = h->len;
 	}
@@ -550,6 +647,7 @@ static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
 		   READ_ONCE(p->sn->cfg.mode) != SIP_ALG_MODE_OBSERVE &&
 		   sip_alg_tcp_may_correct(p, p->seq - 1);
 	if (held) {
+		known = sip_alg_tcp_fingerprint(p, s, &rel.fingerprint);
 		if (!__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff, 0, 0,
 						(const char *)h->data, held, false)) {
 			sip_alg_count(p->sn, SIP_ALG_STAT_FAIL_MANGLE);
@@ -565,9 +663,13 @@ static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
 		goto drop_untaken;
 
 	if (keep == U32_MAX) {
-		if (h)
-			sip_alg_hold_free(p->sn, h);
 		sip_alg_tcp_correct(p, syn ? p->seq - 1 : p->seq, held + grown);
+		if (held) {
+			rel.delta = held + grown;
+			rel.offset = sip_alg_tcp_offset(p, p->seq);
+			if (sip_alg_tcp_released(p, st, h, &rel, known))
+				sip_alg_stream_released(st);
+		}
 		goto out_sent;
 	}
 
@@ -576,9 +678,15 @@ static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
 	 * hold nothing), the packet then only shrinks, which cannot fail.
 	 */
 	tail = p->skb->len - p->payloadoff - keep;
+	/* Released and held in one: kept first, as the new bytes take the buffer. */
+	if (held && keep) {
+		rel.tail = tail;
+		rel.delta = held + grown - tail;
+		kept = sip_alg_tcp_released(p, st, h, &rel, known);
+	}
 	buf = skb_ensure_writable(p->skb, p->skb->len) ? NULL :
 	      skb_header_pointer(p->skb, p->payloadoff + keep, tail, s->in);
-	if (!buf || sip_alg_hold_keep(p->sn, p->ct, p->dir, buf, tail)) {
+	if (!buf || sip_alg_hold_keep(p->sn, p->ct, p->dir, buf, tail, kept)) {
 		/* What was held is in the packet: the message passes as it is. */
 		sip_alg_stream_stop(st);
 		sip_alg_tcp_correct(p, p->seq, held + grown);
@@ -587,6 +695,8 @@ static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
 		goto out_sent;
 	}
 	sip_alg_stream_hold(st, tail);
+	if (kept)
+		sip_alg_stream_released(st);
 	sip_alg_count(p->sn, SIP_ALG_STAT_TCP_HELD);
 	sip_alg_tcp_liberal(p);
 
@@ -600,6 +710,9 @@ static int sip_alg_tcp_parse(struct sip_alg_pkt *p, struct sip_alg_scratch *s,
 	WARN_ON_ONCE(!__nf_nat_mangle_tcp_packet(p->skb, p->ct, p->ctinfo, p->protoff, keep,
 						 tail, "", 0, false));
 	sip_alg_tcp_correct(p, p->seq, held + grown - tail);
+	/* The same struct holds the new bytes: sip_alg_hold_keep() found it. */
+	if (kept)
+		kept->rel.offset = sip_alg_tcp_offset(p, p->seq);
 out_sent:
 	sip_alg_tcp_fit(p);
 	sip_alg_tcp_note_tail(p, st);
@@ -619,6 +732,7 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 	const struct sip_alg_stream *opener = NULL;
 	struct sip_alg_stream saved;
 	enum sip_alg_segment seg;
+	struct sip_alg_hold *h;
 	bool syn = th->syn, fin = th->fin;
 	int verdict = NF_ACCEPT;
 
@@ -642,6 +756,14 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 	}
 
 	saved = *st;
+	/* Bytes were released in front of this segment: it is sent again. */
+	if (st->released && p->seq != st->next && st->state == SIP_ALG_STREAM_FOLLOW) {
+		h = sip_alg_hold_find(p->sn, p->ct, p->dir);
+		if (h && h->released && h->rel.seq == p->seq && h->rel.len == len) {
+			verdict = sip_alg_tcp_release_again(p, s, st, h);
+			goto out_unlock;
+		}
+	}
 	seg = sip_alg_stream_segment(st, opener, p->seq, len, &skip, &fresh);
 	/* Observe mode changes no byte: what needs a drop or a cut ends the following. */
 	if (READ_ONCE(p->sn->cfg.mode) == SIP_ALG_MODE_OBSERVE &&
@@ -688,7 +810,8 @@ static int sip_alg_tcp(struct sip_alg_pkt *p, struct sip_alg_scratch *s, const s
 	case SIP_ALG_SEG_HELD_AGAIN:
 		/* Its sender missed the acknowledgment of bytes held back. */
 		sip_alg_count(p->sn, SIP_ALG_STAT_TCP_RESENT);
-		if (!sip_alg_hold_find(p->sn, p->ct, p->dir))
+		h = sip_alg_hold_find(p->sn, p->ct, p->dir);
+		if (!h || !h->len)
 			sip_alg_tcp_hold_lost(p, st);
 		else if (!sip_alg_tcp_ask_ack(p, st, st->next - 1))
 			verdict = NF_DROP;

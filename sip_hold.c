@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Bytes of a SIP message held back by the TCP path until the message is
- * whole: a table per namespace by conntrack and direction, a list in the
- * order they came for the GC, and a charge against the namespace's share.
+ * whole, and kept after their release for the segment they went out with:
+ * a table per namespace by conntrack and direction, a list in the order
+ * they came for the GC, and a charge against the namespace's share.
  */
 #include <linux/hash.h>
 #include <linux/jiffies.h>
 #include <linux/moduleparam.h>
+#include <linux/random.h>
 #include <linux/rhashtable.h>
+#include <linux/siphash.h>
 #include <linux/slab.h>
 
 #include "sip_alg.h"
@@ -23,6 +26,12 @@ MODULE_PARM_DESC(tcp_hold_total,
  * half-sent is given up after this long, and its connection with it.
  */
 #define SIP_ALG_HOLD_TIMEOUT	(30 * HZ)
+
+/*
+ * Keyed: a sender that knew it could send other bytes than a lost segment's
+ * in its place and have them given the bytes released in front of it.
+ */
+static siphash_key_t sip_alg_release_key __read_mostly;
 
 #define SIP_ALG_TCP_LOCKS_BITS	6
 static spinlock_t sip_alg_tcp_locks[1 << SIP_ALG_TCP_LOCKS_BITS];
@@ -44,10 +53,18 @@ static unsigned long sip_alg_hold_key(const struct nf_conn *ct, enum ip_conntrac
 	return (unsigned long)ct | dir;
 }
 
-/* What a hold of @size bytes costs its namespace. */
-static u32 sip_alg_hold_charge(u32 size)
+/* What a hold costs its namespace, a release kept with it included. */
+static u32 sip_alg_hold_charge(const struct sip_alg_hold *h)
 {
-	return sizeof(struct sip_alg_hold) + size;
+	return sizeof(*h) + h->size + h->released_size;
+}
+
+/* @h's charge changed from @had: under its connection's lock, not the GC's. */
+static void sip_alg_hold_account(struct sip_alg_net *sn, const struct sip_alg_hold *h, u32 had)
+{
+	spin_lock(&sn->hold_lock);
+	WRITE_ONCE(sn->hold_bytes, sn->hold_bytes - had + sip_alg_hold_charge(h));
+	spin_unlock(&sn->hold_lock);
 }
 
 struct sip_alg_hold *sip_alg_hold_find(struct sip_alg_net *sn, const struct nf_conn *ct,
@@ -62,11 +79,12 @@ bool sip_alg_hold_room(struct sip_alg_net *sn, const struct nf_conn *ct,
 		       enum ip_conntrack_dir dir, u32 len)
 {
 	struct sip_alg_hold *h = sip_alg_hold_find(sn, ct, dir);
-	u32 had = h ? sip_alg_hold_charge(h->size) : 0;
+	u32 had = h ? sip_alg_hold_charge(h) : 0;
 
+	/* A release kept gives way (sip_alg_hold_keep()). */
 	if (len > READ_ONCE(sn->cfg.tcp_hold_max))
 		return false;
-	return READ_ONCE(sn->hold_bytes) - had + sip_alg_hold_charge(len) <=
+	return READ_ONCE(sn->hold_bytes) - had + sizeof(struct sip_alg_hold) + len <=
 	       READ_ONCE(tcp_hold_total);
 }
 
@@ -75,11 +93,28 @@ static void sip_alg_hold_gc_arm(struct sip_alg_net *sn)
 	queue_delayed_work(system_power_efficient_wq, &sn->hold_gc, HZ);
 }
 
+/* Its time runs from now: to the end of the GC's list, which is by age. */
+static void sip_alg_hold_touch(struct sip_alg_net *sn, struct sip_alg_hold *h)
+{
+	h->since = jiffies;
+	spin_lock(&sn->hold_lock);
+	list_move_tail(&h->fifo, &sn->hold_fifo);
+	spin_unlock(&sn->hold_lock);
+}
+
+static void sip_alg_hold_drop_released(struct sip_alg_hold *h)
+{
+	kfree(h->released);
+	h->released = NULL;
+	h->released_len = 0;
+	h->released_size = 0;
+}
+
 int sip_alg_hold_keep(struct sip_alg_net *sn, struct nf_conn *ct, enum ip_conntrack_dir dir,
-		      const u8 *buf, u32 len)
+		      const u8 *buf, u32 len, bool released)
 {
 	struct sip_alg_hold *h = sip_alg_hold_find(sn, ct, dir);
-	u32 had = h ? sip_alg_hold_charge(h->size) : 0;
+	u32 had = h ? sip_alg_hold_charge(h) : 0;
 	u8 *data = NULL;
 
 	/* A new buffer when the old one is too small, or far too big. */
@@ -102,17 +137,27 @@ int sip_alg_hold_keep(struct sip_alg_net *sn, struct nf_conn *ct, enum ip_conntr
 		list_add_tail(&h->fifo, &sn->hold_fifo);
 		spin_unlock(&sn->hold_lock);
 		sip_alg_hold_gc_arm(sn);
+	} else if (!h->len) {
+		/* A new message's first bytes, beside a release kept. */
+		sip_alg_hold_touch(sn, h);
 	}
 	if (data) {
 		kfree(h->data);
 		h->data = data;
 		h->size = len;
-		spin_lock(&sn->hold_lock);
-		WRITE_ONCE(sn->hold_bytes, sn->hold_bytes - had + sip_alg_hold_charge(len));
-		spin_unlock(&sn->hold_lock);
 	}
 	memcpy(h->data, buf, len);
 	h->len = len;
+	/*
+	 * An older release's segment sent again would now be placed with this
+	 * hold's correction. Held bytes come first: sip_alg_hold_room()
+	 * counted on that.
+	 */
+	if (h->released &&
+	    (!released || h->released_len + len > READ_ONCE(sn->cfg.tcp_hold_max) ||
+	     READ_ONCE(sn->hold_bytes) - had + sip_alg_hold_charge(h) > READ_ONCE(tcp_hold_total)))
+		sip_alg_hold_drop_released(h);
+	sip_alg_hold_account(sn, h, had);
 	return 0;
 
 err_free_new:
@@ -127,14 +172,38 @@ err_free_old:
 	return -ENOMEM;
 }
 
+void sip_alg_hold_release(struct sip_alg_net *sn, struct sip_alg_hold *h,
+			  const struct sip_alg_release *rel)
+{
+	u32 had = sip_alg_hold_charge(h);
+
+	/* The buffer changes hands: the charge stays, an older release's goes. */
+	kfree(h->released);
+	h->released = h->data;
+	h->released_len = h->len;
+	h->released_size = h->size;
+	h->data = NULL;
+	h->len = 0;
+	h->size = 0;
+	h->rel = *rel;
+	sip_alg_hold_touch(sn, h);
+	sip_alg_hold_account(sn, h, had);
+}
+
+u64 sip_alg_hold_fingerprint(const u8 *buf, u32 len)
+{
+	return siphash(buf, len, &sip_alg_release_key);
+}
+
 void sip_alg_hold_free(struct sip_alg_net *sn, struct sip_alg_hold *h)
 {
 	rhashtable_remove_fast(&sn->holds, &h->node, sip_alg_hold_params);
 	spin_lock(&sn->hold_lock);
 	list_del(&h->fifo);
-	WRITE_ONCE(sn->hold_bytes, sn->hold_bytes - sip_alg_hold_charge(h->size));
+	WRITE_ONCE(sn->hold_bytes, sn->hold_bytes - sip_alg_hold_charge(h));
 	spin_unlock(&sn->hold_lock);
 	kfree(h->data);
+	kfree(h->released);
 	nf_ct_put(h->ct);
 	/* A lookup of another connection may be walking past it. */
 	kfree_rcu(h, rcu);
@@ -168,10 +237,14 @@ static void sip_alg_hold_gc(struct work_struct *work)
 		spin_unlock_bh(&sn->hold_lock);
 
 		spin_lock_bh(sip_alg_tcp_lock(ct));
-		/* It may have been released meanwhile, and held anew. */
+		/*
+		 * It may have been released meanwhile, and held anew. A
+		 * release kept goes quietly: its segment was not sent again.
+		 */
 		h = sip_alg_hold_find(sn, ct, dir);
 		if (h && !time_before(jiffies, h->since + SIP_ALG_HOLD_TIMEOUT)) {
-			sip_alg_count(sn, SIP_ALG_STAT_TCP_HOLD_EXPIRED);
+			if (h->len)
+				sip_alg_count(sn, SIP_ALG_STAT_TCP_HOLD_EXPIRED);
 			sip_alg_hold_free(sn, h);
 		}
 		spin_unlock_bh(sip_alg_tcp_lock(ct));
@@ -203,8 +276,9 @@ void sip_alg_hold_net_exit(struct sip_alg_net *sn)
 	spin_unlock_bh(&sn->hold_lock);
 	list_for_each_entry_safe(h, tmp, &all, fifo) {
 		rhashtable_remove_fast(&sn->holds, &h->node, sip_alg_hold_params);
-		sn->hold_bytes -= sip_alg_hold_charge(h->size);
+		sn->hold_bytes -= sip_alg_hold_charge(h);
 		kfree(h->data);
+		kfree(h->released);
 		nf_ct_put(h->ct);
 		kfree_rcu(h, rcu);
 	}
@@ -218,4 +292,5 @@ void sip_alg_hold_init(void)
 
 	for (i = 0; i < ARRAY_SIZE(sip_alg_tcp_locks); i++)
 		spin_lock_init(&sip_alg_tcp_locks[i]);
+	get_random_bytes(&sip_alg_release_key, sizeof(sip_alg_release_key));
 }

@@ -107,8 +107,14 @@ void sip_alg_stream_hold(struct sip_alg_stream *st, u32 held)
 {
 	st->holding = 1;
 	st->held = held;
+	st->released = 0;
 	/* The held bytes are gone from the segment: it cannot be parsed again alike. */
 	st->last_valid = 0;
+}
+
+void sip_alg_stream_released(struct sip_alg_stream *st)
+{
+	st->released = 1;
 }
 
 u32 sip_alg_stream_msg_len(int err, const struct sip_alg_msg *msg)

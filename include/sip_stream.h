@@ -49,6 +49,7 @@ struct sip_alg_stream {
 	u8 sip:1;			/* a SIP message was seen on it */
 	u8 taken:1;			/* a segment with data was taken in order */
 	u8 holding:1;			/* a message's first bytes are held back */
+	u8 released:1;			/* bytes released in front of a segment are kept */
 	u8 tail;			/* the last byte the receiver was sent in order */
 };
 
@@ -119,6 +120,13 @@ void sip_alg_stream_parsed(struct sip_alg_stream *st, u32 seq, u32 len, u32 rest
  * message's first bytes, held back until it is whole.
  */
 void sip_alg_stream_hold(struct sip_alg_stream *st, u32 held);
+
+/*
+ * The bytes held back went out in front of the segment just parsed; the
+ * caller keeps them, for that segment sent again, until the next hold
+ * (sip_alg_stream_hold() forgets them) or release.
+ */
+void sip_alg_stream_released(struct sip_alg_stream *st);
 
 /* Stop following the stream: where messages begin is no longer known. */
 void sip_alg_stream_stop(struct sip_alg_stream *st);

@@ -7,7 +7,10 @@
 # connection each, a few seconds in all) and in three, each compared with
 # the same message sent whole, 300 exchanges on one connection (then again
 # with loss, duplicates and reordering), and NAT slipstreaming. IPv4 and
-# IPv6; the scenarios are in selftests/lib/tcpstream.py.
+# IPv6; the scenarios are in selftests/lib/tcpstream.py. Then segments
+# lost once after the router (a whole INVITE, either part of a cut one,
+# the same for a 200) and sent again by the phone's or the server's TCP,
+# a message over 64 KiB, and held bytes given up after 30 s.
 
 set -eu
 . "$(dirname "$0")/../lib/test.sh"
@@ -29,6 +32,9 @@ scenario split-invites
 scenario split-answers
 scenario slipstream
 scenario long
+scenario lost-once
+scenario big
+scenario hold-expiry
 
 # Segments duplicated (sent again after they were rewritten) and overtaking
 # each other: the router drops what comes after a gap and TCP sends it

@@ -312,6 +312,9 @@ static enum sip_alg_segment feed_hold(struct hold_run *h, const char *stream, u3
 		sip_alg_stream_hold(&r->st, h->held_len);
 		h->n_held++;
 	}
+	/* What was held went out in front of this segment. */
+	if (held && pos)
+		sip_alg_stream_released(&r->st);
 	return seg;
 }
 
@@ -398,6 +401,33 @@ static void test_holding(void)
 	   "a whole message, then the next one's first bytes: only those are held");
 	ok(sip_alg_stream_segment(&h.r.st, NULL, isn + 1, 100, &skip, &fresh) == SIP_ALG_SEG_RESENT,
 	   "data sent again from before the held bytes passes");
+
+	/*
+	 * The segment that released held bytes, and held the next message's
+	 * first ones: the helper knows it again by the bytes it keeps, before
+	 * placing it (sip_helper.c, sip_alg_tcp()); the stream only says a
+	 * release is kept, until the next hold.
+	 */
+	memset(&h, 0, sizeof(h));
+	sip_alg_stream_syn(&h.r.st, isn);
+	feed_hold(&h, stream, 0, 100, real, 3);
+	ok(!h.r.st.released, "bytes held, none released yet");
+	feed_hold(&h, stream, 100, real[1] + 10 - 100, real, 3);
+	ok(h.r.st.released && h.r.st.holding && h.r.st.held == 10 && h.r.n_starts == 1,
+	   "the rest of the message and the next one's first bytes: released, 10 held");
+	feed_hold(&h, stream, real[1] + 10, 20, real, 3);
+	ok(!h.r.st.released && h.r.st.holding && h.r.st.held == 30,
+	   "more of the next message, held: the release is forgotten");
+	ok(feed_hold(&h, stream, real[1] + 30, len - real[1] - 30, real, 3) == SIP_ALG_SEG_PARSE &&
+	   hold_run_ok(&h, real, 3) && h.r.st.released,
+	   "the rest: released in turn, each message parsed once");
+	memset(&h, 0, sizeof(h));
+	sip_alg_stream_syn(&h.r.st, isn);
+	feed_hold(&h, stream, 0, 100, real, 3);
+	feed_hold(&h, stream, 100, real[1] - 100, real, 3);
+	ok(h.r.st.released && !h.r.st.holding &&
+	   feed_hold(&h, stream, real[1], real[2] - real[1], real, 3) == SIP_ALG_SEG_PARSE &&
+	   h.r.st.released, "a whole message after a release: the release is still kept");
 }
 
 void test_stream_framing(void)
