@@ -68,10 +68,11 @@ DEBUG_TESTS ?= $(addprefix selftests/netns/,module_load.sh sip-outbound.sh sip-s
 # What `make vm-trixie` (and so make check) runs on Debian's 7.3, from the
 # trixie chroot of scripts/trixie-root: make check has no time for the whole
 # suite there. sip-pins-bound and ctl-calls-truncated are for 7.3's limit of
-# 255 waiting pinholes of a class per signalling flow (docs/design.md).
+# 255 waiting pinholes of a class per signalling flow, sip-pin-pair for its
+# nf_ct_expect_related_pair() (docs/design.md).
 TRIXIE_TESTS ?= $(addprefix selftests/netns/,module_load.sh nft_helper.sh sip-outbound.sh \
 		sip-trunk.sh ctl-calls.sh sip-register.sh sip-tcp-stream.sh sip-as-sip.sh sip-sipp.sh \
-		sip-pins-bound.sh ctl-calls-truncated.sh)
+		sip-pins-bound.sh ctl-calls-truncated.sh sip-pin-pair.sh)
 
 .PHONY: uapi uapi-check all module kbuild build-all sparse style checkpatch unit bench bench-parse fuzz fuzz-smoke \
 	vm-test vm-debug vm-trixie interop debug-kernel dkms-check probe-check check demo deps install uninstall dkms-source dkms-install clean distclean help \

@@ -33,6 +33,14 @@ static struct netlink_range_validation sip_alg_limit1_range = {
 	.max = INT_MAX,
 };
 
+/*
+ * As its sysctl: bytes per connection and direction, at most a message's
+ * length (above what NLA_POLICY_MAX() can hold: its bounds are s16).
+ */
+static struct netlink_range_validation sip_alg_hold_range = {
+	.max = SIP_ALG_MAX_MSG_LEN,
+};
+
 static const struct nla_policy sip_alg_config_policy[SIP_ALG_A_CONFIG_MAX + 1] = {
 	[SIP_ALG_A_CONFIG_GRACE]		= NLA_POLICY_MAX(NLA_U32, 3600),
 	[SIP_ALG_A_CONFIG_SIP_TIMEOUT]		= NLA_POLICY_FULL_RANGE(NLA_U32,
@@ -52,6 +60,8 @@ static const struct nla_policy sip_alg_config_policy[SIP_ALG_A_CONFIG_MAX + 1] =
 									&sip_alg_limit1_range),
 	[SIP_ALG_A_CONFIG_MAX_PINS]		= NLA_POLICY_FULL_RANGE(NLA_U32,
 									&sip_alg_limit_range),
+	[SIP_ALG_A_CONFIG_TCP_HOLD_MAX]		= NLA_POLICY_FULL_RANGE(NLA_U32,
+									&sip_alg_hold_range),
 };
 
 static const struct nla_policy sip_alg_call_policy[SIP_ALG_A_CALL_MAX + 1] = {
@@ -82,6 +92,7 @@ static int sip_alg_config_fill(struct sk_buff *skb, const struct sip_alg_config 
 	    nla_put_u32(skb, SIP_ALG_A_CONFIG_MAX_SOURCE_CALLS,
 			READ_ONCE(cfg->max_source_calls)) ||
 	    nla_put_u32(skb, SIP_ALG_A_CONFIG_MAX_PINS, READ_ONCE(cfg->max_pins)) ||
+	    nla_put_u32(skb, SIP_ALG_A_CONFIG_TCP_HOLD_MAX, READ_ONCE(cfg->tcp_hold_max)) ||
 	    nla_put_u8(skb, SIP_ALG_A_CONFIG_DIRECT_MEDIA, READ_ONCE(cfg->direct_media)) ||
 	    nla_put_u8(skb, SIP_ALG_A_CONFIG_DIRECT_SIGNALLING,
 		       READ_ONCE(cfg->direct_signalling)) ||
@@ -143,7 +154,10 @@ static int sip_alg_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	const struct sip_alg_config *host = &sip_alg_pernet(&init_net)->cfg;
 	struct nlattr **a = info->attrs;
 
-	/* max_pins needs no ceiling: the kernel counts expectations per netns. */
+	/*
+	 * max_pins needs no ceiling: the kernel counts expectations per netns;
+	 * nor tcp_hold_max: tcp_hold_total bounds what a netns holds back.
+	 */
 	if (cfg != host &&
 	    (sip_alg_nl_above_host(a[SIP_ALG_A_CONFIG_MAX_DIALOGS], &host->max_dialogs,
 				   info->extack) ||
@@ -172,6 +186,8 @@ static int sip_alg_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 			   nla_get_u32(a[SIP_ALG_A_CONFIG_MAX_SOURCE_CALLS]));
 	if (a[SIP_ALG_A_CONFIG_MAX_PINS])
 		WRITE_ONCE(cfg->max_pins, nla_get_u32(a[SIP_ALG_A_CONFIG_MAX_PINS]));
+	if (a[SIP_ALG_A_CONFIG_TCP_HOLD_MAX])
+		WRITE_ONCE(cfg->tcp_hold_max, nla_get_u32(a[SIP_ALG_A_CONFIG_TCP_HOLD_MAX]));
 	if (a[SIP_ALG_A_CONFIG_DIRECT_MEDIA])
 		WRITE_ONCE(cfg->direct_media, nla_get_u8(a[SIP_ALG_A_CONFIG_DIRECT_MEDIA]));
 	if (a[SIP_ALG_A_CONFIG_DIRECT_SIGNALLING])

@@ -185,11 +185,12 @@ static void sip_alg_addr_from(union nf_inet_addr *a, const struct sip_alg_hostpo
 static void sip_alg_pin_expected(struct nf_conn *ct, struct nf_conntrack_expect *exp);
 
 /*
- * Whether a call may open one more pinhole: within its own budget, its
+ * Whether a call may open @n more pinholes: within its own budget, its
  * source's and the namespace's, so that no sender can fill the kernel's
  * expectation table, which every helper of the namespace shares.
  */
-static bool sip_alg_pin_budget(struct sip_alg_net *sn, const struct sip_alg_pins *ps)
+static bool sip_alg_pin_budget(struct sip_alg_net *sn, const struct sip_alg_pins *ps,
+			       unsigned int n)
 {
 	unsigned int ns_max = READ_ONCE(sn->cfg.max_pins);
 
@@ -199,8 +200,8 @@ static bool sip_alg_pin_budget(struct sip_alg_net *sn, const struct sip_alg_pins
 	 */
 	if (!ns_max)
 		ns_max = READ_ONCE(nf_ct_expect_hsize) * 3;
-	if (ps->n < min_t(unsigned int, READ_ONCE(sn->cfg.max_call_pins), SIP_ALG_MAX_PINS) &&
-	    (*ps->charged) < READ_ONCE(sn->cfg.max_source_pins) && sn->n_pins < ns_max)
+	if (ps->n + n <= min_t(unsigned int, READ_ONCE(sn->cfg.max_call_pins), SIP_ALG_MAX_PINS) &&
+	    (*ps->charged) + n <= READ_ONCE(sn->cfg.max_source_pins) && sn->n_pins + n <= ns_max)
 		return true;
 	sip_alg_count(sn, SIP_ALG_STAT_PINS_OVER_BUDGET);
 	return false;
@@ -208,16 +209,18 @@ static bool sip_alg_pin_budget(struct sip_alg_net *sn, const struct sip_alg_pins
 
 /*
  * Whether the signalling flow of @p may wait for one more expectation of
- * @class. Over its helper's policy limit the kernel evicts the flow's
- * oldest expectation of that class to make room, and on a trunk that is
- * another call's pinhole: the new one is refused instead, as over a
- * budget. Our policy asks for no limit, but kernels from 7.x on register
- * it as NF_CT_EXPECT_MAX_CNT (255): the limit is read from the helper the
- * kernel registered, not from our policy. The count includes expectations
- * that timed out and wait for the conntrack GC, which the kernel would
- * evict first: a pinhole may be refused that it would have let in.
+ * @class besides @more others of it being inserted with it (a pair).
+ * Over its helper's policy limit the kernel evicts the flow's oldest
+ * expectation of that class to make room, and on a trunk that is another
+ * call's pinhole: the new one is refused instead, as over a budget
+ * (pins_over_flow_limit). Our policy asks for no limit, but kernels from
+ * 7.x on register it as NF_CT_EXPECT_MAX_CNT (255): the limit is read from
+ * the helper the kernel registered, not from our policy. The count
+ * includes expectations that timed out and wait for the conntrack GC,
+ * which the kernel would evict first: a pinhole may be refused that it
+ * would have let in.
  */
-static bool sip_alg_pin_flow_room(const struct sip_alg_pkt *p, u8 class)
+static bool sip_alg_pin_flow_room(const struct sip_alg_pkt *p, u8 class, unsigned int more)
 {
 	const struct nf_conn_help *help = nfct_help(p->ct);
 	const struct nf_conntrack_helper *helper = rcu_dereference(help->helper);
@@ -225,9 +228,9 @@ static bool sip_alg_pin_flow_room(const struct sip_alg_pkt *p, u8 class)
 
 	/* NULL only while the helper is unregistered, which ends its expectations. */
 	max = helper ? helper->expect_policy[class].max_expected : 0;
-	if (!max || READ_ONCE(help->expecting[class]) < max)
+	if (!max || READ_ONCE(help->expecting[class]) + more < max)
 		return true;
-	sip_alg_count(p->sn, SIP_ALG_STAT_PINS_OVER_BUDGET);
+	sip_alg_count(p->sn, SIP_ALG_STAT_PINS_OVER_FLOW_LIMIT);
 	sip_alg_log(p, "pinhole not opened",
 		    "the signalling flow waits for as many of its class as the kernel allows");
 	return false;
@@ -251,23 +254,21 @@ static void sip_alg_pin_share(struct sip_alg_net *sn, const struct nf_conntrack_
 	rcu_read_unlock();
 }
 
-static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
-			   const struct sip_alg_pin_spec *spec)
+/* The pin and the expectation @spec asks for, not inserted yet. */
+static struct sip_alg_pin *sip_alg_pin_make(struct sip_alg_pkt *p,
+					    const struct sip_alg_pin_spec *spec)
 {
 	__be16 sport = htons(spec->sport), dport = htons(spec->dport);
 	struct nf_conntrack_expect *exp;
 	struct sip_alg_pin *pin;
-	int ret;
 
-	if (!sip_alg_pin_budget(p->sn, ps) || !sip_alg_pin_flow_room(p, spec->class))
-		return -ENOSPC;
 	pin = kmem_cache_zalloc(sip_alg_pin_cache, GFP_ATOMIC);
 	if (!pin)
-		return -ENOMEM;
+		return NULL;
 	exp = nf_ct_expect_alloc(p->ct);
 	if (!exp) {
 		kmem_cache_free(sip_alg_pin_cache, pin);
-		return -ENOMEM;
+		return NULL;
 	}
 	nf_ct_expect_init(exp, spec->class, nf_ct_l3num(p->ct), spec->saddr, &spec->daddr,
 			  spec->l4proto, spec->sport ? &sport : NULL, &dport);
@@ -287,40 +288,102 @@ static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 		exp->saved_proto.all = htons(spec->real_port);
 		exp->dir = spec->nat == SIP_ALG_PIN_NAT_DNAT ? !spec->side : spec->side;
 	}
-
-	/* All our pins are added under sn->lock, so this check holds. */
-	if (sip_alg_pin_would_replace(p->sn, exp))
-		ret = -EBUSY;
-	else
-		ret = nf_ct_expect_related(exp, 0);
-	if (ret == -EBUSY && spec->nat == SIP_ALG_PIN_NAT_PLAIN)
-		sip_alg_pin_share(p->sn, exp);
-	if (ret) {
-		nf_ct_expect_put(exp);
-		kmem_cache_free(sip_alg_pin_cache, pin);
-		return ret;
-	}
-	if (spec->timeout)
-		sip_alg_exp_set_timeout(exp, spec->timeout);
-
 	pin->exp = exp;
 	pin->nat = spec->nat;
 	pin->side = spec->side;
 	pin->media = spec->media;
-	/* Its expectation function waits for sn->lock, so it finds the pin. */
-	ret = rhltable_insert(&p->sn->pins, &pin->by_dst, sip_alg_pin_params);
-	if (ret) {
-		nf_ct_unexpect_related(exp);
-		nf_ct_expect_put(exp);
-		kmem_cache_free(sip_alg_pin_cache, pin);
-		return ret;
+	return pin;
+}
+
+/* A pin that sip_alg_pin_make() made and that is in none of our tables. */
+static void sip_alg_pin_unmake(struct sip_alg_pin *pin)
+{
+	nf_ct_expect_put(pin->exp);
+	kmem_cache_free(sip_alg_pin_cache, pin);
+}
+
+/*
+ * Open the @n pinholes of @spec (1, or 2: an RTP/RTCP pair, inserted into
+ * the kernel's table with one call, both or neither) and add them to the
+ * call. Nothing of a set that fails stays open.
+ */
+static int sip_alg_pin_open(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
+			    const struct sip_alg_pin_spec *const spec[], unsigned int n)
+{
+	struct nf_conntrack_expect *exp[2];
+	struct sip_alg_pin *pin[2] = {};
+	unsigned int i, j, more;
+	int ret = -ENOMEM;
+
+	if (WARN_ON_ONCE(!n || n > ARRAY_SIZE(pin)) || !sip_alg_pin_budget(p->sn, ps, n))
+		return -ENOSPC;
+	for (i = 0; i < n; i++) {
+		for (more = 0, j = 0; j < i; j++)
+			more += spec[j]->class == spec[i]->class;
+		if (!sip_alg_pin_flow_room(p, spec[i]->class, more))
+			return -ENOSPC;
 	}
-	list_add_tail(&pin->list, &ps->list);
-	ps->n++;
-	(*ps->charged)++;
-	p->sn->n_pins++;
-	sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_CREATED);
+	for (i = 0; i < n; i++) {
+		pin[i] = sip_alg_pin_make(p, spec[i]);
+		if (!pin[i])
+			goto out;
+		exp[i] = pin[i]->exp;
+	}
+
+	/* All our pins are added under sn->lock, so this check holds. */
+	ret = 0;
+	for (i = 0; i < n && !ret; i++) {
+		if (sip_alg_pin_would_replace(p->sn, exp[i]))
+			ret = -EBUSY;
+	}
+	if (!ret && n == 2)
+		ret = sip_alg_ct_expect_related_pair(exp, 0);
+	else if (!ret)
+		ret = nf_ct_expect_related(exp[0], 0);
+	for (i = 0; ret == -EBUSY && i < n; i++) {
+		if (spec[i]->nat == SIP_ALG_PIN_NAT_PLAIN)
+			sip_alg_pin_share(p->sn, exp[i]);
+	}
+	if (ret)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (spec[i]->timeout)
+			sip_alg_exp_set_timeout(exp[i], spec[i]->timeout);
+	}
+
+	/* Their expectation function waits for sn->lock, so it finds the pins. */
+	for (i = 0; i < n; i++) {
+		ret = rhltable_insert(&p->sn->pins, &pin[i]->by_dst, sip_alg_pin_params);
+		if (ret)
+			break;
+	}
+	if (ret) {
+		while (i--)
+			rhltable_remove(&p->sn->pins, &pin[i]->by_dst, sip_alg_pin_params);
+		for (i = 0; i < n; i++)
+			nf_ct_unexpect_related(exp[i]);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		list_add_tail(&pin[i]->list, &ps->list);
+		ps->n++;
+		(*ps->charged)++;
+		p->sn->n_pins++;
+		sip_alg_count(p->sn, SIP_ALG_STAT_EXPECT_CREATED);
+	}
 	return 0;
+out:
+	for (i = 0; i < n; i++) {
+		if (pin[i])
+			sip_alg_pin_unmake(pin[i]);
+	}
+	return ret;
+}
+
+static int sip_alg_pin_add(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
+			   const struct sip_alg_pin_spec *spec)
+{
+	return sip_alg_pin_open(p, ps, &spec, 1);
 }
 
 /* Close a pin that is still in the tables. */
@@ -379,23 +442,20 @@ static void sip_alg_pin_renew(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 
 /*
  * Reserve the public pair @port (RTP) and @port + 1 (RTCP) for an inside
- * stream. -EBUSY: another expectation holds one of them.
+ * stream, both pinholes inserted together. -EBUSY: another expectation
+ * holds one of them, and neither was opened.
  */
 static int sip_alg_pin_pair(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 			    struct sip_alg_pin_spec *rtp, struct sip_alg_pin_spec *rtcp,
 			    u16 port)
 {
-	int ret;
+	const struct sip_alg_pin_spec *const pair[] = { rtp, rtcp };
 
 	rtp->dport = port;
-	ret = sip_alg_pin_add(p, ps, rtp);
-	if (ret || !rtcp)
-		return ret;
+	if (!rtcp)
+		return sip_alg_pin_add(p, ps, rtp);
 	rtcp->dport = port + 1;
-	ret = sip_alg_pin_add(p, ps, rtcp);
-	if (ret)
-		sip_alg_pin_del(p->sn, ps, list_last_entry(&ps->list, struct sip_alg_pin, list));
-	return ret;
+	return sip_alg_pin_open(p, ps, pair, ARRAY_SIZE(pair));
 }
 
 /*
@@ -453,6 +513,13 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 	else if (!m->rtcp_mux)
 		return;		/* no port above RTP's for its RTCP: not a stream */
 
+	/*
+	 * Media at the receiver's own public address belongs to another
+	 * inside party (a hairpin call), whose call opened its pinholes; one
+	 * here would only take its packets away.
+	 */
+	if (p->nat && sip_alg_map_receiver(p->ct, p->dir, &rtp.real_addr))
+		return;
 	if (p->nat && sip_alg_map_sender(p->ct, p->dir, &rtp.real_addr)) {
 		rtp.nat = SIP_ALG_PIN_NAT_DNAT;
 		rtcp.nat = SIP_ALG_PIN_NAT_DNAT;
@@ -464,13 +531,6 @@ static void sip_alg_pin_stream(struct sip_alg_pkt *p, struct sip_alg_pins *ps,
 		rtp.nat = SIP_ALG_PIN_NAT_DNAT;
 		rtcp.nat = SIP_ALG_PIN_NAT_DNAT;
 		rtcp.daddr = rtp.daddr;
-	} else if (p->nat && sip_alg_map_receiver(p->ct, p->dir, &rtp.real_addr)) {
-		/*
-		 * Media at the receiver's own public address belongs to
-		 * another inside party (a hairpin call), whose call opened
-		 * its pinholes; one here would only take its packets away.
-		 */
-		return;
 	} else {
 		rtp.daddr = rtp.real_addr;
 		rtcp.daddr = rtcp.real_addr;

@@ -41,6 +41,7 @@ static const char *const sip_alg_stat_names[SIP_ALG_STAT_NR] = {
 	[SIP_ALG_STAT_DROPPED]		= "dropped",
 	[SIP_ALG_STAT_FOREIGN_FLOW]	= "foreign_flow",
 	[SIP_ALG_STAT_PINS_OVER_BUDGET]	= "pins_over_budget",
+	[SIP_ALG_STAT_PINS_OVER_FLOW_LIMIT] = "pins_over_flow_limit",
 	[SIP_ALG_STAT_CALLS_OVER_BUDGET]	= "calls_over_budget",
 	[SIP_ALG_STAT_QUIET_KEPT]	= "quiet_calls_kept",
 };

@@ -62,6 +62,7 @@ enum sip_alg_stat {
 	SIP_ALG_STAT_DROPPED,		/* drop_malformed was set */
 	SIP_ALG_STAT_FOREIGN_FLOW,	/* a call's Call-ID on a flow not its own */
 	SIP_ALG_STAT_PINS_OVER_BUDGET,	/* a call, its source or the netns had its share */
+	SIP_ALG_STAT_PINS_OVER_FLOW_LIMIT, /* the kernel's limit per signalling flow (7.x) */
 	SIP_ALG_STAT_CALLS_OVER_BUDGET,	/* the source had its share of calls */
 	SIP_ALG_STAT_QUIET_KEPT,	/* a quiet call stayed for its media */
 	SIP_ALG_STAT_NR

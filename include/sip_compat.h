@@ -82,6 +82,38 @@
 	({ (void)(reg); nf_conntrack_helpers_unregister(h, n); })
 #endif
 
+/*
+ * An RTP/RTCP pair of expectations of one master inserted together: both
+ * or neither. Newer kernels check both under their expectation lock before
+ * inserting either. Older ones get the same result from two inserts, the
+ * first taken back when the second fails: it waited in the table for that
+ * moment (a packet may have used it; its expectation function then finds
+ * no pin), and where the kernel only marks it dead, its slot is freed when
+ * the kernel next reaps.
+ */
+#ifdef SIP_ALG_HAVE_EXPECT_RELATED_PAIR
+#define sip_alg_ct_expect_related_pair(exp, flags)	nf_ct_expect_related_pair(exp, flags)
+#else
+#include <net/netfilter/nf_conntrack_expect.h>
+#include <net/netfilter/nf_conntrack_helper.h>
+
+static inline int sip_alg_ct_expect_related_pair(struct nf_conntrack_expect *exp[],
+						 unsigned int flags)
+{
+	int ret;
+
+	if (!nfct_help(exp[0]->master) || nfct_help(exp[0]->master) != nfct_help(exp[1]->master))
+		return -EINVAL;
+	ret = nf_ct_expect_related(exp[0], flags);
+	if (ret)
+		return ret;
+	ret = nf_ct_expect_related(exp[1], flags);
+	if (ret)
+		nf_ct_unexpect_related(exp[0]);
+	return ret;
+}
+#endif
+
 /* Newer kernels hand proc handlers a const table. */
 #ifdef SIP_ALG_HAVE_CONST_CTL_TABLE
 #define sip_alg_ctl_table	const struct ctl_table

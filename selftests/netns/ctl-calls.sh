@@ -113,30 +113,34 @@ key=net.netfilter.sip_alg
 ctl -j show config >"$out/config0.json"
 json_true "$out/config0.json" 'd == {"grace": 1, "sip_timeout": 3600, "max_media": 16,
 	"max_dialogs": 65536, "max_source_calls": 4096, "max_call_pins": 64,
-	"max_source_pins": 512, "max_pins": 0, "direct_media": False, "direct_signalling": True,
-	"drop_malformed": False, "mode": "normal"}' "show config is not the defaults"
+	"max_source_pins": 512, "max_pins": 0, "tcp_hold_max": 65535, "direct_media": False,
+	"direct_signalling": True, "drop_malformed": False, "mode": "normal"}' \
+	"show config is not the defaults"
 ctl set grace 7
 [ "$(in_router sysctl -n $key.grace)" = 7 ] || fail "set grace 7: the sysctl did not follow"
 ctl set max_media 8 direct_media on drop_malformed yes max_call_pins 32 max_source_pins 100 \
-	max_source_calls 50 max_pins 1000
+	max_source_calls 50 max_pins 1000 tcp_hold_max 4000
 for kv in max_media=8 direct_media=1 drop_malformed=1 max_call_pins=32 max_source_pins=100 \
-	max_source_calls=50 max_pins=1000; do
+	max_source_calls=50 max_pins=1000 tcp_hold_max=4000; do
 	[ "$(in_router sysctl -n "$key.${kv%=*}")" = "${kv#*=}" ] || fail "set: $kv is not in the sysctl"
 done
 ctl show config | tee "$out/config.txt"
 for want in "grace +7" "max_media +8" "max_call_pins +32" "max_source_pins +100" \
-	"max_source_calls +50" "max_pins +1000" "direct_media +on" "drop_malformed +on" "mode +normal"; do
+	"max_source_calls +50" "max_pins +1000" "tcp_hold_max +4000" "direct_media +on" \
+	"drop_malformed +on" "mode +normal"; do
 	grep -qE "^$want\$" "$out/config.txt" || fail "show config does not say \"$want\""
 done
-run in_router sysctl -qw $key.sip_timeout=120 $key.max_pins=0
+run in_router sysctl -qw $key.sip_timeout=120 $key.max_pins=0 $key.tcp_hold_max=0
 ctl -j show config >"$out/config1.json"
 json_true "$out/config1.json" 'd["sip_timeout"] == 120 and d["grace"] == 7 and d["direct_media"] and
-	d["max_pins"] == 0 and d["max_call_pins"] == 32' "show config does not follow the sysctl"
+	d["max_pins"] == 0 and d["max_call_pins"] == 32 and d["tcp_hold_max"] == 0' \
+	"show config does not follow the sysctl"
 # All or nothing: a refused value leaves the others as they were.
 ctl_refused 1 "max_media" "$CTL" -n "$ROUTER_NS" set grace 9 max_media 65
 [ "$(in_router sysctl -n $key.grace)" = 7 ] || fail "a refused set changed grace"
 ctl set direct_media off drop_malformed 0 max_media 16 max_call_pins 64 max_source_pins 512 \
-	max_source_calls 4096
+	max_source_calls 4096 tcp_hold_max 65535
+[ "$(in_router sysctl -n $key.tcp_hold_max)" = 65535 ] || fail "set tcp_hold_max 65535: not in the sysctl"
 
 echo "# del call, flush calls"
 in_router conntrack -L expect | tee "$out/expect0.txt"

@@ -77,6 +77,10 @@ ctl_refused 1 '^sipalgctl: max_source_pins: .*out of range.* \(0 to 2147483647\)
 ctl_refused 1 '^sipalgctl: max_pins: .*out of range.* \(0 to 2147483647\)$' \
 	"$CTL" "${R[@]}" set grace 9 max_pins 2147483648
 [ "$(in_router sysctl -n $key.grace)" = 5 ] || fail "a refused max_pins changed grace"
+ctl_refused 1 '^sipalgctl: tcp_hold_max: .*out of range.* \(0 to 65535\)$' \
+	"$CTL" "${R[@]}" set grace 9 tcp_hold_max 65536
+[ "$(in_router sysctl -n $key.grace)" = 5 ] || fail "a refused tcp_hold_max changed grace"
+[ "$(in_router sysctl -n $key.tcp_hold_max)" = 65535 ] || fail "a refused set changed tcp_hold_max"
 [ "$(in_router sysctl -n $key.max_call_pins)" = 64 ] || fail "a refused set changed max_call_pins"
 ctl_refused 1 'no call with this Call-ID' "$CTL" "${R[@]}" del call nobody@nowhere
 run "$CTL" "${R[@]}" set sip_timeout 10 max_media 64

@@ -9,7 +9,8 @@
 # ends the other's call. The initial namespace keeps the defaults.
 # Neither can set a budget (max_dialogs, max_source_calls, max_call_pins,
 # max_source_pins) above the initial namespace's, as with their sysctls;
-# max_pins has no such ceiling, and the initial namespace may go up.
+# max_pins and tcp_hold_max have no such ceiling, and the initial
+# namespace may go up.
 
 set -euo pipefail
 . "$(dirname "$0")/../lib/test.sh"
@@ -80,6 +81,15 @@ json_true "$out/router-budgets.json" 'd["max_call_pins"] == 64 and d["max_source
 # max_pins has no ceiling (the kernel counts expectations per netns).
 run "$CTL" -n "$ROUTER_NS" set max_pins 100000
 [ "$(in_router sysctl -n $key.max_pins)" = 100000 ] || fail "the router did not take max_pins 100000"
+# Nor has tcp_hold_max (tcp_hold_total bounds a namespace's held bytes); each its own.
+run "$CTL" set tcp_hold_max 1000
+run "$CTL" -n "$ROUTER_NS" set tcp_hold_max 2000
+[ "$(in_router sysctl -n $key.tcp_hold_max)" = 2000 ] || fail "the router did not take tcp_hold_max 2000"
+[ "$(sysctl -n $key.tcp_hold_max)" = 1000 ] || fail "the initial namespace's tcp_hold_max moved"
+[ "$(ip netns exec $OTHER sysctl -n $key.tcp_hold_max)" = 65535 ] ||
+	fail "$OTHER's tcp_hold_max moved with another namespace's"
+run "$CTL" set tcp_hold_max 65535
+run "$CTL" -n "$ROUTER_NS" set tcp_hold_max 65535
 # The host may go up, and then so may the others.
 run "$CTL" set max_call_pins 1024 max_source_pins 512 max_source_calls 4096 max_dialogs 65536
 run "$CTL" -n "$ROUTER_NS" set max_call_pins 1024 max_pins 0

@@ -39,7 +39,7 @@ static void ctl_usage(FILE *f)
 		"  monitor                    print events until interrupted\n"
 		"\n"
 		"  KEY: grace, sip_timeout, max_media, max_dialogs, max_source_calls,\n"
-		"       max_call_pins, max_source_pins, max_pins (numbers);\n"
+		"       max_call_pins, max_source_pins, max_pins, tcp_hold_max (numbers);\n"
 		"       direct_media, direct_signalling, drop_malformed (on|off|yes|no|1|0);\n"
 		"       mode (normal|observe)\n"
 		"\n"

@@ -22,6 +22,7 @@ const struct ctl_key ctl_keys[] = {
 	{ "max_call_pins",	SIP_ALG_A_CONFIG_MAX_CALL_PINS,		CTL_KEY_U32 },
 	{ "max_source_pins",	SIP_ALG_A_CONFIG_MAX_SOURCE_PINS,	CTL_KEY_U32 },
 	{ "max_pins",		SIP_ALG_A_CONFIG_MAX_PINS,		CTL_KEY_U32 },
+	{ "tcp_hold_max",	SIP_ALG_A_CONFIG_TCP_HOLD_MAX,		CTL_KEY_U32 },
 	{ "direct_media",	SIP_ALG_A_CONFIG_DIRECT_MEDIA,		CTL_KEY_BOOL },
 	{ "direct_signalling",	SIP_ALG_A_CONFIG_DIRECT_SIGNALLING,	CTL_KEY_BOOL },
 	{ "drop_malformed",	SIP_ALG_A_CONFIG_DROP_MALFORMED,	CTL_KEY_BOOL },

@@ -118,6 +118,11 @@ enum {
 	 * expect_hashsize (three quarters of its default nf_conntrack_expect_max).
 	 */
 	SIP_ALG_A_CONFIG_MAX_PINS,	/* u32, max 2147483647 */
+	/*
+	 * Bytes of a SIP message cut by a TCP segment end held back per
+	 * connection and direction until it is whole; 0: none.
+	 */
+	SIP_ALG_A_CONFIG_TCP_HOLD_MAX,	/* u32, max 65535 */
 
 	__SIP_ALG_A_CONFIG_MAX,
 	SIP_ALG_A_CONFIG_MAX = (__SIP_ALG_A_CONFIG_MAX - 1)
