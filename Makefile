@@ -100,7 +100,7 @@ help:
 	@echo '  make vm-debug [DEBUG_TESTS=..]   the same on the debug kernel (KASAN, lockdep, kmemleak)'
 	@echo '  make vm-trixie [TRIXIE_TESTS=..] the same on Debian 7.3, from the trixie chroot'
 	@echo '  make debug-kernel                build (or find in its cache) that debug kernel'
-	@echo '  make interop                     kamailio, sipp, baresip through ours and the kernel helper (VM)'
+	@echo '  make interop                     kamailio, sipp, baresip, linphonec through ours and the kernel helper (VM)'
 	@echo '  make dkms-check                  dkms build for every installed kernel, in a scratch tree'
 	@echo '  make probe-check                 what the feature probes find on each kernel, checked'
 	@echo '  make demo                        a phone calls a server through the router, in a VM'
@@ -207,16 +207,24 @@ vm-debug:
 vm-trixie:
 	selftests/vm/run --kernel trixie $(TRIXIE_TESTS)
 
-# Real SIP software (kamailio, sipp, baresip) through our helper and the
+# Real SIP software (kamailio, sipp, baresip, linphonec) through our helper and the
 # kernel's, side by side (selftests/interop/), in a VM on 6.12: the table
 # goes to selftests/interop/results.md and is printed, pass or fail (none
-# when the run died before writing it: no stale table).
+# when the run died before writing it: no stale table). The guest gets no
+# environment: INTEROP_ONLY, INTEROP_HELPERS, INTEROP_JOBS, REREG_INTERVAL
+# and REREG_ROUNDS (selftests/interop/run.sh) reach it through a wrapper.
 INTEROP_KREL ?= $(lastword $(filter 6.12.%,$(CHECK_KRELS)))
+INTEROP_VARS = INTEROP_ONLY INTEROP_HELPERS INTEROP_JOBS REREG_INTERVAL REREG_ROUNDS
 interop:
 	rm -f selftests/interop/results.md
-	selftests/vm/run --kernel $(INTEROP_KREL) --test-timeout 720 --timeout 840 \
-		selftests/interop/run.sh || rc=$$?; \
-	cat selftests/interop/results.md; exit $${rc:-0}
+	mkdir -p .build/interop
+	w=.build/interop/run.$$$$.sh; \
+	{ echo '#!/bin/sh'; \
+	  $(foreach v,$(INTEROP_VARS),echo "export $(v)='$($(v))'";) \
+	  echo 'exec "$(CURDIR)/selftests/interop/run.sh"'; } >$$w; \
+	chmod +x $$w; \
+	selftests/vm/run --kernel $(INTEROP_KREL) --test-timeout 720 --timeout 840 $$w || rc=$$?; \
+	rm -f $$w; cat selftests/interop/results.md; exit $${rc:-0}
 
 debug-kernel:
 	scripts/debug-kernel

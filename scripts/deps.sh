@@ -25,7 +25,7 @@ PACKAGES="
 	qemu-system-x86 busybox-static
 	iproute2 nftables iptables conntrack tcpdump
 	python3 python3-scapy python3-yaml sip-tester kamailio
-	baresip-core
+	baresip-core linphone-cli
 	clang llvm libclang-rt-14-dev valgrind
 	libmnl-dev bpftrace
 	bc flex bison libelf-dev libssl-dev rsync

@@ -13,8 +13,16 @@
 #   sc_hairpin FAM          phone -> kamailio -> phone2 behind the same router
 #   sc_calls50 FAM          50 concurrent calls, phone -> peer, then nothing left
 #   sc_reregister FAM       registrations refreshed, an inbound call after each
+#   sc_hold FAM UA          baresip or linphonec (UA) calls sipp, holds and
+#                           resumes the call
+#   sc_transfer FAM UA      sipp calls baresip or linphonec (UA), then REFERs
+#                           it to another sipp
 #   sc_baresip_out FAM      baresip (phone) registers and calls sipp (peer)
-#   sc_baresip_in FAM       sipp (peer) calls baresip (phone) through kamailio
+#   sc_linphone_out FAM     the same with linphonec
+#   sc_linphone_in FAM      sipp (peer) calls linphonec (phone) through kamailio
+#   sc_baresip_in FAM [PROTO]  sipp (peer) calls baresip (phone) through kamailio;
+#                           over TCP, kamailio reaches it over the connection
+#                           baresip registered on
 #
 # Sourced after lib.sh; WORK is the scenario's directory (logs, audio).
 
@@ -39,7 +47,8 @@ interop_family() {
 }
 
 # ua NAME NS SCENARIO SIPP-ARGS...: sipp in NS, in the background, in WORK;
-# its pid in UA_PID, its output and messages in WORK/NAME.{out,msg}.
+# its pid in UA_PID, its output and messages in WORK/NAME.{out,msg}. It
+# gives up after UA_TIMEOUT seconds (default 20), from its start.
 ua() {
 	local name=$1 ns=$2 sf=$3
 	shift 3
@@ -94,7 +103,7 @@ register() {
 # uas NAME NS ADDR USER MEDIA-PORT CALLS: the called side, in the background.
 uas() {
 	ua "$1" "$2" uas -i "$3" -p "$SIP_PORT" -t u1 -s "$4" -mp "$5" -m "$6"
-	topo_wait 10 ua_listening "$2" "$3" || { echo "FAIL: sipp $1 did not start"; return 1; }
+	interop_wait 10 ua_listening "$2" "$3" || { echo "FAIL: sipp $1 did not start"; return 1; }
 }
 
 # uac NAME NS ADDR PROTO CALLER CALLEE TARGET MEDIA-PORT CALLS [SIPP-ARGS]:
@@ -214,11 +223,14 @@ sc_reregister() { # FAM
 # baresip as a phone: an 8 kHz tone from a file as its microphone, no
 # speaker, its commands from a pipe (BARESIP_FD), on the RTP ports counted.
 BARESIP_PID='' BARESIP_FD=''
-baresip_start() { # NS ADDR USER
-	local dir=$WORK/baresip listen=$2 fifo
-	[ "${2#*:}" = "$2" ] || listen="[$2]"
-	mkdir -p "$dir"
-	python3 -S - "$dir/tone.wav" <<-'PY'
+# baresip_tone FILE: 20 s of a 440 Hz tone, 8 kHz mono; a copy of
+# INTEROP_OUT/tone.wav when run.sh made it (Python is slow in the VM).
+baresip_tone() {
+	if [ -s "${INTEROP_OUT:-}/tone.wav" ]; then
+		cp "$INTEROP_OUT/tone.wav" "$1"
+		return
+	fi
+	python3 -S - "$1" <<-'PY'
 		import math, struct, sys, wave
 		w = wave.open(sys.argv[1], "wb")
 		w.setnchannels(1)
@@ -227,6 +239,13 @@ baresip_start() { # NS ADDR USER
 		w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(i * 2 * math.pi * 440 / 8000)))
 		                       for i in range(8000 * 20)))
 	PY
+}
+baresip_start() { # NS ADDR USER [PROTO]
+	local dir=$WORK/baresip listen=$2 fifo transport=''
+	[ "${4:-udp}" = udp ] || transport=";transport=$4"
+	[ "${2#*:}" = "$2" ] || listen="[$2]"
+	mkdir -p "$dir"
+	baresip_tone "$dir/tone.wav"
 	cat >"$dir/config" <<-EOF
 		poll_method epoll
 		sip_listen $listen:$SIP_PORT
@@ -240,7 +259,7 @@ baresip_start() { # NS ADDR USER
 		module_app account.so
 		module_app menu.so
 	EOF
-	echo "<sip:$3@$KAMU>;regint=60;answermode=auto;audio_codecs=PCMU" >"$dir/accounts"
+	echo "<sip:$3@$KAMU$transport>;regint=60;answermode=auto;audio_codecs=PCMU" >"$dir/accounts"
 	# A pipe on the guest's tmpfs: one on 9p (the results) is no pipe to epoll.
 	fifo=$(mktemp -u)
 	mkfifo "$fifo"
@@ -265,9 +284,9 @@ baresip_stop() {
 sc_baresip_out() { # FAM
 	local ok=0 uas_pid
 	interop_family "$1"
-	uas peer "$SERVER_NS" "$PEER" peer 20000 1 || return 1
-	uas_pid=$UA_PID
 	baresip_start "$PHONE_NS" "$P1" phone1 || return 1
+	UA_TIMEOUT=40 uas peer "$SERVER_NS" "$PEER" peer 20000 1 || return 1
+	uas_pid=$UA_PID
 	baresip_cmd "/dial sip:peer@$PEERU"
 	topo_wait 20 grep -q 'Call established' "$WORK/baresip.out" || { echo "FAIL: baresip's call was not answered"; ok=1; }
 	# Talk past the 2 s sipp sends, then baresip hangs up.
@@ -281,10 +300,10 @@ sc_baresip_out() { # FAM
 	return $ok
 }
 
-sc_baresip_in() { # FAM
+sc_baresip_in() { # FAM [PROTO]
 	local ok=0
 	interop_family "$1"
-	baresip_start "$PHONE_NS" "$P1" phone1 || return 1
+	baresip_start "$PHONE_NS" "$P1" phone1 "${2:-udp}" || return 1
 	uac peer "$SERVER_NS" "$PEER" udp peer phone1 "$KAMU" 20000 1
 	ua_done peer "$UA_PID" || ok=1
 	grep -q 'Call established' "$WORK/baresip.out" || { echo "FAIL: baresip did not answer"; ok=1; }
@@ -292,6 +311,173 @@ sc_baresip_in() { # FAM
 	interop_rtp_at_least "$PHONE_NS" $((RTP_PACKETS * 9 / 10)) baresip || ok=1
 	interop_rtp_at_least "$SERVER_NS" $((RTP_PACKETS * 9 / 10)) peer || ok=1
 	[ "$ok" = 0 ] || tail -n 30 "$WORK/baresip.out"
+	return $ok
+}
+
+# The ACKs sipp NAME received, each CSeq once (an ACK comes again for a
+# 200 sent again): the calls and re-INVITEs it saw completed.
+acks_at_least() { # NAME N
+	[ "$(grep -so '^CSeq: *[0-9]* ACK' "$WORK/$1.msg" | sort -u | wc -l)" -ge "$2" ]
+}
+
+# A phone (baresip or linphonec) calls the peer, puts the call on hold
+# from its menu (a re-INVITE a=sendonly), resumes it (a=sendrecv): the
+# audio must flow again both ways. The peer (uas-hold.xml) sends
+# audio.ulaw once after the call's ACK and once after the resume's, so the
+# phone must receive more than one file's worth; the phone sends all
+# along, and the peer counts what arrives in the 3 s after the resume.
+sc_hold() { # FAM baresip|linphone
+	local ok=0 uas_pid n up dial hold resume hangup
+	interop_family "$1"
+	if [ "$2" = baresip ]; then
+		up='Call established' dial=/dial hold=/hold resume=/resume hangup=/hangup
+	else
+		up='connected' dial=call hold=pause resume=resume hangup=terminate
+	fi
+	"$2_start" "$PHONE_NS" "$P1" phone1 || return 1
+	UA_TIMEOUT=60 ua peer "$SERVER_NS" uas-hold -i "$PEER" -p "$SIP_PORT" -t u1 -s peer -mp 20000 -m 1
+	uas_pid=$UA_PID
+	interop_wait 10 ua_listening "$SERVER_NS" "$PEER" || { echo "FAIL: sipp peer did not start"; return 1; }
+	"$2_cmd" "$dial sip:peer@$PEERU"
+	topo_wait 20 grep -q "$up" "$WORK/$2.out" || { echo "FAIL: $2's call was not answered"; ok=1; }
+	sleep 3
+	"$2_cmd" "$hold"
+	topo_wait 10 acks_at_least peer 2 || { echo "FAIL: the hold (re-INVITE) did not complete"; ok=1; }
+	sleep 1
+	"$2_cmd" "$resume"
+	topo_wait 10 acks_at_least peer 3 || { echo "FAIL: the resume (re-INVITE) did not complete"; ok=1; }
+	n=$(interop_rtp "$SERVER_NS")
+	sleep 3
+	"$2_cmd" "$hangup"
+	ua_done peer "$uas_pid" || ok=1
+	"$2_stop"
+	n=$(($(interop_rtp "$SERVER_NS") - n))
+	echo "RTP received by peer in the 3 s after the resume: $n packets (want at least 90)"
+	[ "$n" -ge 90 ] || { echo "FAIL: peer received $n RTP packets after the resume, not at least 90$(interop_media_refused)"; ok=1; }
+	interop_rtp_at_least "$PHONE_NS" $((RTP_PACKETS + RTP_PACKETS * 8 / 10)) "$2 (before the hold and after the resume)" || ok=1
+	[ "$ok" = 0 ] || tail -n 30 "$WORK/$2.out"
+	return $ok
+}
+
+# linphonec (linphone-cli) as a phone, like baresip: registered at
+# kamailio over UDP, the same tone from a file as its microphone
+# ("soundcard use files", no soundcard in the VM), auto-answer, its
+# commands from a pipe. It opens no SIP socket, and says nothing about it
+# below -d 6, until the directory of its databases,
+# $HOME/.local/share/linphone, exists: HOME is its own.
+LINPHONE_PID='' LINPHONE_FD=''
+linphone_start() { # NS ADDR USER
+	local dir=$WORK/linphone fifo
+	mkdir -p "$dir/.local/share/linphone"
+	baresip_tone "$dir/tone.wav"
+	cat >"$dir/linphonerc" <<-EOF
+		[sip]
+		sip_port=$SIP_PORT
+		sip_tcp_port=0
+		sip_tls_port=0
+		default_proxy=0
+		[rtp]
+		audio_rtp_port=40000-40999
+		[net]
+		firewall_policy=0
+		[sound]
+		echocancellation=0
+		[proxy_0]
+		reg_proxy=<sip:$KAMU>
+		reg_identity=sip:$3@$KAMU
+		reg_expires=60
+		reg_sendregister=1
+		publish=0
+	EOF
+	fifo=$(mktemp -u)
+	mkfifo "$fifo"
+	HOME=$dir ip netns exec "$1" linphonec -c "$dir/linphonerc" -d 4 -l "$WORK/linphone.log" \
+		<"$fifo" >"$WORK/linphone.out" 2>&1 &
+	LINPHONE_PID=$!
+	TOPO_PIDS="$TOPO_PIDS $LINPHONE_PID"
+	exec {LINPHONE_FD}>"$fifo"
+	rm "$fifo"
+	linphone_cmd "soundcard use files"
+	linphone_cmd "play $dir/tone.wav"
+	linphone_cmd "autoanswer enable"
+	topo_wait 20 grep -qs 'to \[LinphoneRegistrationOk\]' "$WORK/linphone.log" ||
+		{ tail -n 20 "$WORK/linphone.out"; echo "FAIL: linphonec did not register"; return 1; }
+	echo "ok: linphonec registered"
+}
+
+linphone_cmd() { echo "$1" >&"$LINPHONE_FD"; }
+
+linphone_stop() {
+	linphone_cmd quit
+	exec {LINPHONE_FD}>&-
+	wait "$LINPHONE_PID" 2>/dev/null || true
+}
+
+sc_linphone_out() { # FAM
+	local ok=0 uas_pid
+	interop_family "$1"
+	linphone_start "$PHONE_NS" "$P1" phone1 || return 1
+	UA_TIMEOUT=40 uas peer "$SERVER_NS" "$PEER" peer 20000 1 || return 1
+	uas_pid=$UA_PID
+	linphone_cmd "call sip:peer@$PEERU"
+	topo_wait 20 grep -q 'connected' "$WORK/linphone.out" || { echo "FAIL: linphonec's call was not answered"; ok=1; }
+	sleep 4
+	linphone_cmd terminate
+	ua_done peer "$uas_pid" || ok=1
+	linphone_stop
+	interop_rtp_at_least "$PHONE_NS" $((RTP_PACKETS * 9 / 10)) linphonec || ok=1
+	interop_rtp_at_least "$SERVER_NS" $((RTP_PACKETS * 9 / 10)) peer || ok=1
+	[ "$ok" = 0 ] || tail -n 30 "$WORK/linphone.out"
+	return $ok
+}
+
+sc_linphone_in() { # FAM
+	local ok=0
+	interop_family "$1"
+	linphone_start "$PHONE_NS" "$P1" phone1 || return 1
+	uac peer "$SERVER_NS" "$PEER" udp peer phone1 "$KAMU" 20000 1
+	ua_done peer "$UA_PID" || ok=1
+	linphone_stop
+	interop_rtp_at_least "$PHONE_NS" $((RTP_PACKETS * 9 / 10)) linphonec || ok=1
+	interop_rtp_at_least "$SERVER_NS" $((RTP_PACKETS * 9 / 10)) peer || ok=1
+	[ "$ok" = 0 ] || tail -n 30 "$WORK/linphone.out"
+	return $ok
+}
+
+# A blind transfer from outside: the peer calls the phone (baresip or
+# linphonec, UA) through kamailio and REFERs it to "target", another user agent outside,
+# registered at kamailio (a sipp UAS on the peer's address, port
+# TARGET_PORT, its media on 30000 and counted apart); the phone calls the
+# target through kamailio, the peer hangs up once the phone's NOTIFY says
+# the transfer succeeded. Audio must reach the target and the phone.
+TARGET_PORT=5070
+sc_transfer() { # FAM baresip|linphone
+	local ok=0 peer_pid target_pid n hangup=/hangup
+	interop_family "$1"
+	[ "$2" = baresip ] || hangup=terminate
+	in_server nft add counter inet interop_rtp target
+	in_server nft add rule inet interop_rtp input iifname eth0 udp dport 30000-30999 @th,64,2 2 counter name target
+	# The phone first: linphonec takes its time to start in a busy VM.
+	"$2_start" "$PHONE_NS" "$P1" phone1 || return 1
+	ua treg "$SERVER_NS" register -i "$PEER" -p "$TARGET_PORT" -t u1 -s target -key expires 60 -m 1 \
+		"$KAMU:$SIP_PORT"
+	ua_done treg "$UA_PID" || return 1
+	UA_TIMEOUT=60 ua target "$SERVER_NS" uas -i "$PEER" -p "$TARGET_PORT" -t u1 -s target -mp 30000 -m 1
+	target_pid=$UA_PID
+	UA_TIMEOUT=60 ua peer "$SERVER_NS" uac-refer -i "$PEER" -p "$SIP_PORT" -t u1 -s phone1 -key caller peer \
+		-key target "$KAMU" -key referto "sip:target@$KAMU" -mp 20000 -m 1 -d 3000 "$KAMU:$SIP_PORT"
+	peer_pid=$UA_PID
+	ua_done peer "$peer_pid" || ok=1
+	topo_wait 10 acks_at_least target 1 || { echo "FAIL: $2's call to the target was not set up"; ok=1; }
+	sleep 3
+	"$2_cmd" "$hangup"
+	ua_done target "$target_pid" || ok=1
+	"$2_stop"
+	n=$(ip netns exec "$SERVER_NS" nft list counter inet interop_rtp target | sed -n 's/.*packets \([0-9]*\).*/\1/p')
+	echo "RTP received by the target: $n packets (want at least 90)"
+	[ "$n" -ge 90 ] || { echo "FAIL: the target received $n RTP packets, not at least 90$(interop_media_refused)"; ok=1; }
+	interop_rtp_at_least "$PHONE_NS" $((2 * RTP_PACKETS * 9 / 10)) "$2 (from the peer, then the target)" || ok=1
+	[ "$ok" = 0 ] || tail -n 30 "$WORK/$2.out"
 	return $ok
 }
 
