@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Many concurrent calls on one trunk through the router of selftests/lib/topo.sh.
 
-    trunkload.py --family 4|6 --calls N --kind media|nomedia --first K
+    trunkload.py --family 4|6 --calls N --kind media|nomedia --first K [--flows F]
 
 The PBX in the phone namespace (port 5060) places N calls to the server
-(port 5060) on one signalling flow, with a window of calls in flight; the
+(port 5060) on one signalling flow, or round robin on F flows from ports
+5060 to 5060 + F - 1, with a window of calls in flight; the
 server answers each in the same process. "media": INVITE with an audio and
 a video stream, 200 with both, ACK. "nomedia": INVITE without SDP, 180
 Ringing. An INVITE not answered within a second is sent again, as SIP's
@@ -49,17 +50,17 @@ def sdp(host, port):
     ]) + "\r\n"
 
 
-def invite(pbx, server, i, body):
+def invite(pbx, port, server, i, body):
     call_id = f"trunk{i}-{os.urandom(3).hex()}@{pbx.uri_host}"
     lines = [
         f"INVITE sip:{i}@{server.uri_host} SIP/2.0",
-        f"Via: SIP/2.0/UDP {pbx.uri_host}:5060;branch=z9hG4bK{i}x;rport",
+        f"Via: SIP/2.0/UDP {pbx.uri_host}:{port};branch=z9hG4bK{i}x;rport",
         "Max-Forwards: 70",
         f"From: <sip:pbx@{pbx.uri_host}>;tag=p{i}",
         f"To: <sip:{i}@{server.uri_host}>",
         f"Call-ID: {call_id}",
         "CSeq: 1 INVITE",
-        f"Contact: <sip:pbx@{pbx.uri_host}:5060>",
+        f"Contact: <sip:pbx@{pbx.uri_host}:{port}>",
     ]
     if body:
         lines.append("Content-Type: application/sdp")
@@ -67,10 +68,10 @@ def invite(pbx, server, i, body):
     return "\r\n".join(lines) + "\r\n\r\n" + body
 
 
-def ack(ok, pbx, server):
+def ack(ok, pbx, port, server):
     lines = [
         f"ACK sip:x@{server.uri_host} SIP/2.0",
-        f"Via: SIP/2.0/UDP {pbx.uri_host}:5060;branch=z9hG4bKa{ok.get('call-id')[:12]};rport",
+        f"Via: SIP/2.0/UDP {pbx.uri_host}:{port};branch=z9hG4bKa{ok.get('call-id')[:12]};rport",
         "Max-Forwards: 70",
         f"From: {ok.get('from')}",
         f"To: {ok.get('to')}",
@@ -91,24 +92,28 @@ def main():
     ap.add_argument("--calls", type=int, required=True)
     ap.add_argument("--kind", choices=("media", "nomedia"), required=True)
     ap.add_argument("--first", type=int, default=0)
+    ap.add_argument("--flows", type=int, default=1)
     args = ap.parse_args()
 
     phone_addr, server_addr = addrs(args.family)
     pbx = Host(os.environ.get("PHONE_NS", ""), phone_addr, args.family)
     server = Host(os.environ.get("SERVER_NS", ""), server_addr, args.family)
-    psock, ssock = pbx.udp(5060), server.udp(5060)
+    psocks = [pbx.udp(5060 + f) for f in range(args.flows)]
+    ssock = server.udp(5060)
     dst = (server.addr, 5060)
     media = args.kind == "media"
 
     sent = answered = resent = 0
-    pending = {}            # call index: [INVITE, when last sent, sends]
+    pending = {}            # call index: [INVITE, when last sent, sends, socket]
     t0 = time.monotonic()
     while answered < args.calls:
         while sent < args.calls and sent - answered < WINDOW:
             i = args.first + sent
-            req = invite(pbx, server, i, sdp(pbx, media_port(i)) if media else "").encode()
+            psock = psocks[i % args.flows]
+            req = invite(pbx, psock.port(), server, i,
+                         sdp(pbx, media_port(i)) if media else "").encode()
             psock.send(req, dst)
-            pending[i] = [req, time.monotonic(), 1]
+            pending[i] = [req, time.monotonic(), 1, psock]
             sent += 1
         now = time.monotonic()
         for i, p in list(pending.items()):
@@ -116,14 +121,16 @@ def main():
                 continue
             if p[2] > RESENDS:
                 break
-            psock.send(p[0], dst)
+            p[3].send(p[0], dst)
             p[1], p[2] = now, p[2] + 1
             resent += 1
         else:
-            ready, _, _ = select.select([psock.s, ssock.s], [], [], 0.2)
+            ready, _, _ = select.select([p.s for p in psocks] + [ssock.s], [], [], 0.2)
             if not (ready or pending):
                 break
-            if psock.s in ready:
+            for psock in psocks:
+                if psock.s not in ready:
+                    continue
                 data, _ = psock.s.recvfrom(65535)
                 msg = Msg(data)
                 i = int(msg.get("call-id")[len("trunk"):].split("-")[0])
@@ -131,7 +138,7 @@ def main():
                     del pending[i]
                     answered += 1
                 if msg.status == 200:
-                    psock.send(ack(msg, pbx, server), dst)
+                    psock.send(ack(msg, pbx, psock.port(), server), dst)
             if ssock.s in ready:
                 serve(ssock, server, media)
             continue

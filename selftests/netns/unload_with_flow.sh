@@ -20,10 +20,10 @@ topo_bg in_server "$SIPTOOL" serve --bind "$SERVER6" --ready "$tmp/ready6"
 topo_wait 10 test -e "$tmp/ready4" -a -e "$tmp/ready6" || fail "the SIP server did not start"
 
 # Two long-lived flows, one request a second on the same socket, across
-# the unload: UDP over IPv4 and TCP over IPv6.
-in_phone "$SIPTOOL" options --to "$SERVER4" --count 12 --interval 0.5 >"$tmp/udp.log" 2>&1 &
+# the unload (10 s): UDP over IPv4 and TCP over IPv6.
+in_phone "$SIPTOOL" options --to "$SERVER4" --count 20 --interval 0.5 >"$tmp/udp.log" 2>&1 &
 udp=$!
-in_phone "$SIPTOOL" options --to "$SERVER6" --tcp --count 12 --interval 0.5 >"$tmp/tcp.log" 2>&1 &
+in_phone "$SIPTOOL" options --to "$SERVER6" --tcp --count 20 --interval 0.5 >"$tmp/tcp.log" 2>&1 &
 tcp=$!
 
 helped() {
@@ -38,11 +38,21 @@ fi
 run topo_detach_helper
 run modprobe -r nf_sip_alg
 ! module_loaded || fail "still loaded after modprobe -r"
+kill -0 $udp && kill -0 $tcp || fail "the flows ended before the unload: nothing went through them after it"
 
 in_router conntrack -L
 in_router conntrack -L 2>/dev/null | grep -q 'dport=5060' || fail "the flows are gone from conntrack"
-! in_router conntrack -L 2>/dev/null | grep -q 'helper=sip-alg' || fail "a flow still has the helper"
 
 wait $udp || { cat "$tmp/udp.log"; fail "the UDP flow broke"; }
 wait $tcp || { cat "$tmp/tcp.log"; fail "the TCP flow broke"; }
+
+# Up to 6.x unregistering takes the helper off its conntracks. From 7.x on
+# the conntracks hold a reference on the core's copy of it, whose help
+# function unregistering clears: they keep its name, and the packets sent
+# after the unload above (with no splat) are what shows the module is out
+# of their path.
+if [ "$(uname -r | cut -d. -f1)" -lt 7 ]; then
+	! in_router conntrack -L 2>/dev/null | grep -q 'helper=sip-alg' ||
+		fail "a flow still has the helper"
+fi
 rm -rf "$tmp"
