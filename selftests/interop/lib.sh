@@ -164,7 +164,7 @@ interop_kamailio_start() { # LOG
 		-l "udp:[$SERVER6]:$SIP_PORT" -l "tcp:[$SERVER6]:$SIP_PORT" >"$1" 2>&1 &
 	KAMAILIO_PID=$!
 	TOPO_PIDS="$TOPO_PIDS $KAMAILIO_PID"
-	interop_wait 30 interop_kamailio_ready || { cat "$1"; echo "FAIL: kamailio did not start"; return 1; }
+	TOPO_POLL=0.3 topo_wait 30 interop_kamailio_ready || { cat "$1"; echo "FAIL: kamailio did not start"; return 1; }
 }
 
 interop_kamailio_ready() {
@@ -184,16 +184,4 @@ interop_kamailio_stop() {
 interop_prefix() {
 	TOPO_PREFIX=$1
 	PHONE_NS=$1-phone ROUTER_NS=$1-router SERVER_NS=$1-server PHONE2_NS=$1-phone2
-}
-
-# topo_wait's poll, every 0.3 s: each try of interop_kamailio_ready runs
-# two processes, which cost the scenarios running beside it in the VM.
-interop_wait() {
-	local tries=$(($1 * 10 / 3))
-	shift
-	until "$@"; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || return 1
-		sleep 0.3
-	done
 }

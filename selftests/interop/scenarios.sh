@@ -103,7 +103,7 @@ register() {
 # uas NAME NS ADDR USER MEDIA-PORT CALLS: the called side, in the background.
 uas() {
 	ua "$1" "$2" uas -i "$3" -p "$SIP_PORT" -t u1 -s "$4" -mp "$5" -m "$6"
-	interop_wait 10 ua_listening "$2" "$3" || { echo "FAIL: sipp $1 did not start"; return 1; }
+	TOPO_POLL=0.3 topo_wait 10 ua_listening "$2" "$3" || { echo "FAIL: sipp $1 did not start"; return 1; }
 }
 
 # uac NAME NS ADDR PROTO CALLER CALLEE TARGET MEDIA-PORT CALLS [SIPP-ARGS]:
@@ -337,7 +337,7 @@ sc_hold() { # FAM baresip|linphone
 	"$2_start" "$PHONE_NS" "$P1" phone1 || return 1
 	UA_TIMEOUT=60 ua peer "$SERVER_NS" uas-hold -i "$PEER" -p "$SIP_PORT" -t u1 -s peer -mp 20000 -m 1
 	uas_pid=$UA_PID
-	interop_wait 10 ua_listening "$SERVER_NS" "$PEER" || { echo "FAIL: sipp peer did not start"; return 1; }
+	TOPO_POLL=0.3 topo_wait 10 ua_listening "$SERVER_NS" "$PEER" || { echo "FAIL: sipp peer did not start"; return 1; }
 	"$2_cmd" "$dial sip:peer@$PEERU"
 	topo_wait 20 grep -q "$up" "$WORK/$2.out" || { echo "FAIL: $2's call was not answered"; ok=1; }
 	sleep 3

@@ -423,6 +423,15 @@ def like(ref, subs):
     return head + sep + body
 
 
+def like_dialog(ref, ref_hex, d, host, ports, mports):
+    """`ref`, a message of the dialog whose ids are `ref_hex`, as dialog
+    `d` makes it: its ids, `host`'s port and the audio port moved from the
+    first to the second of `ports` and `mports` (like())."""
+    return like(ref, [(ref_hex, invite_hex(d)), (ref_hex[:8], invite_hex(d)[:8]),
+                      (f"{host.uri_host}:{ports[0]}", f"{host.uri_host}:{ports[1]}"),
+                      (f"m=audio {mports[0]} ", f"m=audio {mports[1]} ")])
+
+
 def first_difference(want, got):
     i = next((i for i, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
     return (f"byte {i} of {len(got)} (want {len(want)}): want {want[max(i - 24, 0):i + 24]!r}, "
@@ -484,9 +493,8 @@ def split_invites(topo, _args):
         msg = Msg(raw)
         media = msg.sdp_media()
         got_mport = media[0][1] if media else None
-        want = like(ref, [(ref_hex, invite_hex(d)), (ref_hex[:8], invite_hex(d)[:8]),
-                          (f"{pub.uri_host}:{ref_port}", f"{pub.uri_host}:{port}"),
-                          (f"m=audio {ref_mport} ", f"m=audio {got_mport} ")])
+        want = like_dialog(ref, ref_hex, d, pub, (ref_port, port),
+                           (ref_mport, got_mport))
         sp.note(raw == want, "the server receives what the whole INVITE becomes", where,
                 first_difference(want, raw))
         sp.note(content_length_ok(msg), "Content-Length matches the body", where,
@@ -593,9 +601,8 @@ def split_answers(topo, _args):
             sp.note(False, "the 200 arrives", where, f"{e!r}, the phone has {sp.rx!r}")
             check(len(sp.failed["the 200 arrives"]) < 5, "fewer than 5 200s lost", True)
             return
-        want = like(ref, [(ref_hex, invite_hex(d)), (ref_hex[:8], invite_hex(d)[:8]),
-                          (f"{phone.uri_host}:{ref_port}", f"{phone.uri_host}:{d.cport}"),
-                          ("m=audio 52000 ", f"m=audio {sport} ")])
+        want = like_dialog(ref, ref_hex, d, phone, (ref_port, d.cport),
+                           (52000, sport))
         msg = Msg(raw)
         sp.note(raw == want, "the phone receives what the whole 200 becomes", where,
                 first_difference(want, raw))
@@ -720,9 +727,8 @@ def lost_invites(topo, sp):
             dropped = rule.dropped()
             rule.close()
         media = Msg(raw).sdp_media()
-        want = like(ref, [(ref_hex, invite_hex(d)), (ref_hex[:8], invite_hex(d)[:8]),
-                          (f"{pub.uri_host}:{ref_port}", f"{pub.uri_host}:{port}"),
-                          (f"m=audio {ref_mport} ", f"m=audio {media[0][1] if media else 0} ")])
+        want = like_dialog(ref, ref_hex, d, pub, (ref_port, port),
+                           (ref_mport, media[0][1] if media else 0))
         expect(dropped == 1, f"INVITE {what}: one packet lost after the router ({dropped})")
         expect(raw == want, f"INVITE {what}, lost once: the server receives what the whole "
                "INVITE becomes" + ("" if raw == want else f": {first_difference(want, raw)}"))
@@ -761,9 +767,8 @@ def lost_invites(topo, sp):
         dropped = rule.dropped()
         rule.close()
     media = Msg(raw).sdp_media()
-    want = like(ref, [(ref_hex, invite_hex(d)), (ref_hex[:8], invite_hex(d)[:8]),
-                      (f"{pub.uri_host}:{ref_port}", f"{pub.uri_host}:{peer[1]}"),
-                      (f"m=audio {ref_mport} ", f"m=audio {media[0][1] if media else 0} ")])
+    want = like_dialog(ref, ref_hex, d, pub, (ref_port, peer[1]),
+                       (ref_mport, media[0][1] if media else 0))
     expect(dropped == 1, f"INVITE {what}: one packet lost after the router ({dropped})")
     expect(raw == want, f"INVITE {what}, lost once: the server receives what the whole "
            "INVITE becomes" + ("" if raw == want else f": {first_difference(want, raw)}"))
@@ -809,9 +814,8 @@ def lost_answers(topo, sp):
         finally:
             dropped = rule.dropped()
             rule.close()
-        want = like(ref, [(ref_hex, invite_hex(d)), (ref_hex[:8], invite_hex(d)[:8]),
-                          (f"{phone.uri_host}:{ref_port}", f"{phone.uri_host}:{d.cport}"),
-                          ("m=audio 56000 ", f"m=audio {56002 + 2 * i} ")])
+        want = like_dialog(ref, ref_hex, d, phone, (ref_port, d.cport),
+                           (56000, 56002 + 2 * i))
         expect(dropped == 1, f"200 {what}: one packet lost after the router ({dropped})")
         expect(raw == want, f"200 {what}, lost once: the phone receives what the whole 200 "
                "becomes" + ("" if raw == want else f": {first_difference(want, raw)}"))

@@ -132,6 +132,8 @@ topo_expect_max() {
 	local key=net.netfilter.nf_conntrack_expect_max
 	TOPO_EXPECT_MAX_WAS=${TOPO_EXPECT_MAX_WAS:-$(sysctl -n $key)}
 	sysctl -qw $key="$1"
+	# The table is global: the router's namespace must see the limit.
+	[ "$(in_router sysctl -n $key)" = "$1" ] || { echo "the router does not see $key=$1"; return 1; }
 }
 
 # For tests of calls bigger than the default budgets allow. The router's
@@ -162,13 +164,16 @@ topo_teardown() {
 	done
 }
 
-# Poll every 0.1 s until "$@" succeeds, for at most $1 seconds.
+# Poll every TOPO_POLL seconds (0.1, or 0.3 for a costly check) until
+# "$@" succeeds, for at most $1 seconds.
 topo_wait() {
-	local tries=$(($1 * 10))
+	local poll=${TOPO_POLL:-0.1}
+	local tries
+	tries=$(awk -v s="$1" -v p="$poll" 'BEGIN { print int(s / p) }')
 	shift
 	until "$@"; do
 		tries=$((tries - 1))
 		[ "$tries" -gt 0 ] || return 1
-		sleep 0.1
+		sleep "$poll"
 	done
 }
